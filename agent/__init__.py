@@ -1,0 +1,1 @@
+"""The agent: policies, the loop, batch runs and the command line. Imports tasks and drivers."""

@@ -1,0 +1,54 @@
+"""The policy seam: something that looks at the screen and decides what to do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from drivers.actions import Action
+
+
+class FormatError(Exception):
+    """The model's reply could not be turned into actions. `reason` is fed back to the model."""
+
+    def __init__(self, reason: str, raw_text: str = "", info: dict[str, Any] | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.raw_text = raw_text
+        self.info = info or {}
+
+
+@dataclass
+class Decision:
+    """What a policy decided: actions to run in order, the raw model text, and model facts
+    (`info`: prompt_tokens, completion_tokens, latency_ms, ... as the backend reports them)."""
+
+    actions: list["Action"]
+    raw_text: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Step:
+    """One step of history as the policy sees it: what was decided and what came of it.
+
+    `error` is the observation of a failure: a format error's reason, or the world refusing
+    an action ("point (5000, 10) is outside the 1920x1080 screen").
+    """
+
+    index: int
+    actions: list["Action"]
+    raw_text: str = ""
+    error: str | None = None
+    screen_changed: bool | None = None
+
+
+class Policy(Protocol):
+    """decide() gets the task instruction, the current screenshot (RGB, screen pixels) and the
+    steps so far, and returns a Decision whose coordinates are screen pixels.
+    It raises FormatError when the model's reply cannot be parsed."""
+
+    def decide(self, instruction: str, screenshot: "Image", history: Sequence[Step]) -> Decision: ...
