@@ -144,3 +144,11 @@ class Task:
     source: str | None = None
     unsupported: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+class TaskFileError(Exception):
+    """A task file has mistakes; `problems` holds one 'file: field: why' line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
