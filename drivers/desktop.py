@@ -1,0 +1,189 @@
+"""The X desktop: mss for screenshots, pyautogui (XTEST) for input.
+
+Coordinates come in screenshot pixels; the input space is measured (root window size
+versus screenshot size), so a HiDPI or scaled setup maps exactly instead of by assumption.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from typing import TYPE_CHECKING
+
+from .actions import (Answer, Button, CallUser, Click, Done, Drag, Key, LongPress, Move, OpenApp, Scroll,
+                      Swipe, Type, Wait)
+from .base import ActionRefused, DriverError, check_point, require
+from .desktop_apps import launch_app
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from .actions import Action
+
+# Canonical key names that pyautogui spells differently.
+_PYAUTOGUI_KEYS = {"super": "winleft", "menu": "apps"}
+_PASTE_SETTLE_S = 0.15  # time for the app to fetch the clipboard before it is restored
+_bound_display: str | None = None  # pyautogui binds one X display per process at import
+
+
+def _ensure_xauthority(env: dict[str, str]) -> None:
+    # python-xlib refuses to connect without an Xauthority file, even to an open Xvfb.
+    path = env.get("XAUTHORITY") or os.path.expanduser("~/.Xauthority")
+    if not os.path.exists(path):
+        fd, path = tempfile.mkstemp(prefix="gui-agent-xauth-")
+        os.close(fd)
+    os.environ["XAUTHORITY"] = env["XAUTHORITY"] = path
+
+
+def _import_pyautogui(display: str):
+    global _bound_display
+    if _bound_display not in (None, display):
+        raise DriverError(
+            f"this process already drives display {_bound_display}; pyautogui serves one display "
+            f"per process, so run a second display in a separate process"
+        )
+    os.environ["DISPLAY"] = display
+    pyautogui = require("pyautogui", "desktop")
+    pyautogui.FAILSAFE = False  # a pointer in a corner must never abort a run
+    pyautogui.PAUSE = 0  # we wait for the screen to settle instead of sleeping after each call
+    pyautogui.MINIMUM_DURATION = 0
+    _bound_display = display
+    return pyautogui
+
+
+class DesktopDriver:
+    """A Driver for an X display (`display` like ':0', else $DISPLAY)."""
+
+    name = "desktop"
+
+    def __init__(self, display: str | None = None):
+        display = display or os.environ.get("DISPLAY")
+        if not display:
+            raise DriverError("no X display: pass --display :N or set DISPLAY")
+        self.display = display
+        self.env = {**os.environ, "DISPLAY": display, "XDG_SESSION_TYPE": "x11"}
+        _ensure_xauthority(self.env)
+        mss = require("mss", "desktop")
+        try:
+            self._mss = mss.mss(display=display)
+            monitor = self._mss.monitors[0]
+        except Exception as exc:  # mss raises its own ScreenShotError on a bad display
+            raise DriverError(f"cannot open X display {display}: {exc}") from None
+        self._monitor = dict(monitor)
+        self._size = (monitor["width"], monitor["height"])
+        self._gui = _import_pyautogui(display)
+        in_w, in_h = self._gui.size()
+        # Pixels per input point on each axis; 1.0 except on scaled (HiDPI) setups.
+        self.scale = (self._size[0] / in_w, self._size[1] / in_h)
+
+    @property
+    def screen_size(self) -> tuple[int, int]:
+        return self._size
+
+    def screenshot(self) -> "Image":
+        from PIL import Image
+
+        try:
+            shot = self._mss.grab(self._monitor)
+        except Exception as exc:
+            raise DriverError(f"screen capture failed on {self.display}: {exc}") from None
+        return Image.frombuffer("RGB", shot.size, shot.bgra, "raw", "BGRX", 0, 1)
+
+    def _point(self, x: int, y: int) -> tuple[float, float]:
+        check_point(x, y, self._size)
+        return x / self.scale[0], y / self.scale[1]
+
+    def _press_path(self, x, y, to_x, to_y, duration_s: float, hold_s: float = 0.0) -> None:
+        gui = self._gui
+        sx, sy = self._point(x, y)
+        ex, ey = self._point(to_x, to_y)
+        gui.moveTo(sx, sy)
+        gui.mouseDown()
+        if hold_s:
+            time.sleep(hold_s)
+        # Intermediate motion events: many toolkits only start a drag after seeing movement.
+        steps = max(2, int(duration_s / 0.02))
+        for i in range(1, steps + 1):
+            gui.moveTo(sx + (ex - sx) * i / steps, sy + (ey - sy) * i / steps)
+            time.sleep(duration_s / steps)
+        gui.mouseUp()
+
+    def execute(self, action: "Action") -> None:
+        gui = self._gui
+        match action:
+            case Click(x=None):
+                gui.click(button=action.button, clicks=action.count, interval=0.05)
+            case Click():
+                px, py = self._point(action.x, action.y)
+                gui.click(px, py, button=action.button, clicks=action.count, interval=0.05)
+            case Move():
+                gui.moveTo(*self._point(action.x, action.y))
+            case Drag():
+                self._press_path(action.x, action.y, action.to_x, action.to_y, 0.3)
+            case Swipe():
+                self._press_path(action.x, action.y, action.to_x, action.to_y, action.duration_ms / 1000)
+            case LongPress():
+                self._press_path(action.x, action.y, action.x, action.y, 0.04, action.duration_ms / 1000)
+            case Scroll():
+                self._scroll(action)
+            case Type():
+                self._type(action.text)
+            case Key():
+                names = [_PYAUTOGUI_KEYS.get(k, k) for k in action.keys]
+                gui.hotkey(*names, interval=0.02)
+            case Button(name="enter"):
+                gui.press("enter")
+            case Button():
+                raise ActionRefused(f"a desktop has no '{action.name}' button; use a key action instead")
+            case OpenApp():
+                launch_app(action.name, self.env)
+            case Wait():
+                time.sleep(action.seconds)
+            case Answer() | Done() | CallUser():
+                pass  # the loop acts on these; nothing happens on the screen
+            case _:
+                raise ActionRefused(f"the desktop cannot do '{action.type}'")
+
+    def _scroll(self, action: Scroll) -> None:
+        if action.x is None:
+            x, y = self._size[0] // 2, self._size[1] // 2
+        else:
+            x, y = action.x, action.y
+        px, py = self._point(x, y)
+        self._gui.moveTo(px, py)
+        match action.direction:
+            case "up":
+                self._gui.scroll(action.amount)
+            case "down":
+                self._gui.scroll(-action.amount)
+            case "right":
+                self._gui.hscroll(action.amount)
+            case "left":
+                self._gui.hscroll(-action.amount)
+
+    def _type(self, text: str) -> None:
+        """ASCII is typed key by key; any other text is pasted, and the clipboard restored."""
+        if text.isascii() and all(c.isprintable() or c in "\n\t" for c in text):
+            self._gui.write(text)
+            return
+        from . import clipboard
+
+        saved = clipboard.get_text(self.env)
+        clipboard.set_text(text, self.env)
+        self._gui.hotkey("ctrl", "v", interval=0.02)
+        time.sleep(_PASTE_SETTLE_S)
+        if saved is not None:
+            clipboard.set_text(saved, self.env)
+
+    def close(self) -> None:
+        try:
+            self._mss.close()
+        except Exception:
+            pass
+
+    def __enter__(self) -> "DesktopDriver":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,204 @@
+"""Set-up steps and checks for desktop tasks (most also work for any platform's host side)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import time
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .spec_base import CheckSpec, StepSpec
+from .task import CheckError, SetupError, TaskContext
+
+Argv = str | list[str]
+
+
+def _argv(command: Argv) -> list[str]:
+    return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+# ---- set-up steps -------------------------------------------------------------------------
+
+
+class Command(StepSpec):
+    """Run a shell command (written by the task's author) and wait for it; non-zero exit fails set-up."""
+
+    kind = "command"
+    command: str
+    timeout: float = Field(60.0, gt=0)
+    """Seconds before the command is killed and set-up fails."""
+
+    def run(self, ctx: TaskContext) -> None:
+        try:
+            out = ctx.run(["bash", "-c", self.command], timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            raise SetupError(f"command timed out after {self.timeout:g}s: {self.command}") from None
+        if out.returncode != 0:
+            tail = (out.stderr or out.stdout).strip().splitlines()[-1:] or [""]
+            raise SetupError(f"command exited {out.returncode}: {self.command}: {tail[0]}")
+
+
+class Launch(StepSpec):
+    """Start a program in the background (argv list, or a string split like a shell would)."""
+
+    kind = "launch"
+    launch: Argv
+
+    def run(self, ctx: TaskContext) -> None:
+        argv = [ctx.expand(a) for a in _argv(self.launch)]
+        try:
+            ctx.popen(argv)
+        except OSError as exc:
+            raise SetupError(f"cannot launch {argv[0]}: {exc.strerror or exc}") from None
+
+
+class Sleep(StepSpec):
+    """Wait a fixed time (prefer wait_window / wait_file)."""
+
+    kind = "sleep"
+    sleep: float = Field(ge=0, le=600)
+
+    def run(self, ctx: TaskContext) -> None:
+        time.sleep(self.sleep)
+
+
+class WaitWindow(StepSpec):
+    """Wait until a window whose title matches the regex exists (and is mapped)."""
+
+    kind = "wait_window"
+    wait_window: str
+    timeout: float = Field(20.0, gt=0)
+
+    def run(self, ctx: TaskContext) -> None:
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if window_titles(ctx, self.wait_window):
+                return
+            time.sleep(0.1)
+        raise SetupError(f"no window titled like {self.wait_window!r} within {self.timeout:g}s")
+
+
+class WaitFile(StepSpec):
+    """Wait until a file exists."""
+
+    kind = "wait_file"
+    wait_file: str
+    timeout: float = Field(20.0, gt=0)
+
+    def run(self, ctx: TaskContext) -> None:
+        path = Path(ctx.expand(self.wait_file))
+        deadline = time.monotonic() + self.timeout
+        while not path.exists():
+            if time.monotonic() > deadline:
+                raise SetupError(f"file {path} did not appear within {self.timeout:g}s")
+            time.sleep(0.1)
+
+
+def window_titles(ctx: TaskContext, pattern: str) -> list[str]:
+    """Titles of visible windows matching `pattern` (a regex), via xdotool."""
+    try:
+        out = ctx.run(["xdotool", "search", "--onlyvisible", "--name", pattern], timeout=5)
+    except FileNotFoundError:
+        raise CheckError("xdotool is not installed (apt-get install xdotool)") from None
+    except subprocess.TimeoutExpired:
+        return []
+    titles = []
+    for wid in out.stdout.split():
+        name = ctx.run(["xdotool", "getwindowname", wid], timeout=5).stdout.strip()
+        if re.search(pattern, name):
+            titles.append(name)
+    return titles
+
+
+# ---- checks -------------------------------------------------------------------------------
+
+
+class _TextMatch(CheckSpec):
+    equals: str | None = None
+    contains: str | None = None
+    regex: str | None = None
+    strip: bool = True
+    """Compare with surrounding white space removed."""
+
+    @model_validator(mode="after")
+    def _one_rule(self):
+        given = [n for n in ("equals", "contains", "regex") if getattr(self, n) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of equals / contains / regex, not {' and '.join(given)}")
+        if self.regex is not None:
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise ValueError(f"regex {self.regex!r} does not compile: {exc}") from None
+        return self
+
+    def _match(self, text: str) -> float:
+        if self.strip:
+            text = text.strip()
+        if self.equals is not None:
+            return float(text == (self.equals.strip() if self.strip else self.equals))
+        if self.contains is not None:
+            return float(self.contains in text)
+        if self.regex is not None:
+            return float(re.search(self.regex, text, re.MULTILINE) is not None)
+        return 1.0
+
+
+class CommandOutput(_TextMatch):
+    """A command's standard output equals / contains / matches; with no rule, exit status 0 passes."""
+
+    kind = "command"
+    command: str
+    timeout: float = Field(30.0, gt=0)
+
+    def score(self, ctx: TaskContext) -> float:
+        try:
+            out = ctx.run(["bash", "-c", self.command], timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            raise CheckError(f"command timed out after {self.timeout:g}s: {self.command}") from None
+        if self.equals is self.contains is self.regex is None:
+            return float(out.returncode == 0)
+        return self._match(out.stdout)
+
+
+class File(_TextMatch):
+    """A file exists; with a rule, its text equals / contains / matches."""
+
+    kind = "file"
+    file: str
+
+    def score(self, ctx: TaskContext) -> float:
+        path = Path(ctx.expand(self.file))
+        if not path.is_file():
+            return 0.0
+        if self.equals is self.contains is self.regex is None:
+            return 1.0
+        return self._match(path.read_text(encoding="utf-8", errors="replace"))
+
+
+class Window(CheckSpec):
+    """A visible window whose title matches the regex exists."""
+
+    kind = "window"
+    window: str
+
+    def score(self, ctx: TaskContext) -> float:
+        return float(bool(window_titles(ctx, self.window)))
+
+
+class AnswerIs(_TextMatch):
+    """The agent's `answer` action equals / contains / matches (for information questions)."""
+
+    kind = "answer"
+    answer: Literal[True] = True
+
+    def score(self, ctx: TaskContext) -> float:
+        return 0.0 if ctx.answer is None else self._match(ctx.answer)
+
+
+DESKTOP_STEPS = (Command, Launch, Sleep, WaitWindow, WaitFile)
+DESKTOP_CHECKS = (CommandOutput, File, Window, AnswerIs)

@@ -1,0 +1,106 @@
+"""Load tasks from our YAML files, OSWorld JSON files, folders, or an OSWorld index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .spec import CHECK_KINDS, STEP_KINDS, TaskSpec
+from .task import Task, TaskFileError
+
+YAML_SUFFIXES = (".yaml", ".yml")
+_ALL_KINDS = set(STEP_KINDS) | set(CHECK_KINDS)
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-after",) or str(part).startswith(("function-", "tagged-union")):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _problems(path: Path, err: ValidationError) -> list[str]:
+    lines = []
+    for e in err.errors():
+        # Tagged unions add the kind as an extra path part; it adds nothing for a reader.
+        raw = e["loc"]
+        loc = tuple(p for i, p in enumerate(raw) if not _is_tag(raw, i))
+        where = _loc(loc) or "(top level)"
+        msg = e["msg"].removeprefix("Value error, ")
+        lines.append(f"{path}: {where}: {msg}")
+    return lines
+
+
+def _is_tag(loc: tuple, i: int) -> bool:
+    part = loc[i]
+    if not isinstance(part, str) or part not in _ALL_KINDS or i == 0:
+        return False
+    return isinstance(loc[i - 1], int) or (i + 1 < len(loc) and loc[i + 1] == part)
+
+
+def load_yaml_task(path: str | Path) -> Task:
+    """Load and validate one YAML task file; raise TaskFileError with one line per problem."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TaskFileError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        raise TaskFileError([f"{path}: {where}: not valid YAML: {getattr(exc, 'problem', None) or exc}"]) from None
+    if not isinstance(data, dict):
+        raise TaskFileError([f"{path}: (top level): a task file must be a mapping of fields"])
+    try:
+        spec = TaskSpec.model_validate(data)
+    except ValidationError as exc:
+        raise TaskFileError(_problems(path, exc)) from None
+    return Task(
+        id=spec.id, instruction=spec.instruction, domain=spec.domain, platform=spec.platform,
+        setup=list(spec.setup), checker=spec.checker, limits=spec.limits, source=str(path),
+    )
+
+
+def load_tasks(path: str | Path) -> list[Task]:
+    """Every task a path names: a YAML or JSON task file, a folder of them, or an OSWorld index.
+
+    Raises TaskFileError listing every problem found (other files' tasks are not returned then).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise TaskFileError([f"{path}: no such file or folder"])
+    if path.is_file() and path.suffix in YAML_SUFFIXES:
+        return [load_yaml_task(path)]
+    if path.is_file() and path.suffix == ".json":
+        return _osworld(path)
+    if path.is_dir():
+        tasks: list[Task] = []
+        problems: list[str] = []
+        for file in sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES):
+            try:
+                tasks.append(load_yaml_task(file))
+            except TaskFileError as exc:
+                problems.extend(exc.problems)
+        if any(path.rglob("*.json")):
+            try:
+                tasks.extend(_osworld(path))
+            except TaskFileError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise TaskFileError(problems)
+        return tasks
+    raise TaskFileError([f"{path}: not a task file (expected .yaml, .yml or .json)"])
+
+
+def _osworld(path: Path) -> list[Task]:
+    from .osworld import load_osworld
+
+    return load_osworld(path)
+
