@@ -1,0 +1,1 @@
+"""One module per `gui-agent` verb, each exposing a click command named `command`."""

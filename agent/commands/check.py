@@ -1,0 +1,55 @@
+"""`gui-agent check PATH...`: validate task files and say what is wrong, file by file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+EXAMPLES = """
+\b
+Examples:
+  gui-agent check tasks/examples/
+  gui-agent check osworld/evaluation_examples/test_all.json --json
+"""
+
+
+@click.command("check", epilog=EXAMPLES)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help='Last line: {"tasks", "valid", "runnable", "unsupported": {"<kind>:<name>": tasks}}.')
+def command(paths, as_json):
+    """Validate task files (ours or OSWorld's); report what is wrong and what cannot run yet.
+
+    Exit status: 0 all valid, 2 some file has mistakes.
+    """
+    from tasks.load import load_tasks
+    from tasks.task import TaskFileError
+
+    valid = runnable = problems = 0
+    unsupported: Counter[str] = Counter()
+    for path in paths:
+        try:
+            tasks = load_tasks(path)
+        except TaskFileError as exc:
+            problems += len(exc.problems)
+            for line in exc.problems:
+                click.echo(f"error: {line}", err=True)
+            continue
+        valid += len(tasks)
+        for task in tasks:
+            if task.unsupported:
+                unsupported.update(set(task.unsupported))
+                if not as_json:
+                    click.echo(f"unsupported: {task.source}: {', '.join(task.unsupported)}")
+            else:
+                runnable += 1
+        click.echo(f"ok: {path}: {len(tasks)} task(s)", err=as_json)
+    if as_json:
+        total = valid + problems
+        click.echo(json.dumps({"tasks": total, "valid": valid, "runnable": runnable,
+                               "unsupported": dict(unsupported.most_common())}))
+    sys.exit(2 if problems else 0)

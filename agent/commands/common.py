@@ -1,0 +1,117 @@
+"""What several verbs share: building a driver, one-line errors, printing a result."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from drivers.actions import ActionFileError
+from drivers.base import DriverError, MissingDependency
+from tasks.task import TaskFileError
+
+USAGE_ERRORS = (ActionFileError, MissingDependency, TaskFileError)
+
+
+class UserError(click.ClickException):
+    """A mistake in what the user gave us: one line on stderr, exit 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the errors a user can fix into one line each and exit 2, never a traceback."""
+    try:
+        yield
+    except TaskFileError as exc:
+        for line in exc.problems:
+            click.echo(f"error: {line}", err=True)
+        sys.exit(2)
+    except (ActionFileError, MissingDependency) as exc:
+        raise UserError(str(exc)) from None
+    except DriverError as exc:
+        raise UserError(f"driver: {exc}") from None
+
+
+def driver_options(f):
+    """--driver, --display, --serial and --xvfb, shared by run and replay."""
+    f = click.option("--xvfb", "xvfb", default=None, metavar="WxH",
+                     help="Start a private virtual display of this size (e.g. 1280x800) for the run.")(f)
+    f = click.option("--serial", default=None, help="Android device serial (needed when several are attached).")(f)
+    f = click.option("--display", default=None, metavar=":N", help="X display for the desktop driver (default: $DISPLAY).")(f)
+    f = click.option("--driver", "driver_kind", type=click.Choice(["desktop", "android"]), default=None,
+                     help="Where to act (default: the task's platform, else desktop).")(f)
+    return f
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+        if w <= 0 or h <= 0:
+            raise ValueError
+        return w, h
+    except ValueError:
+        raise UserError(f"--xvfb/--screen: {text!r} is not a size like 1280x800") from None
+
+
+@contextlib.contextmanager
+def open_driver(kind: str, display: str | None, serial: str | None, xvfb: str | None):
+    """Yield a ready driver; a private Xvfb (with --xvfb) lives exactly as long as it."""
+    if kind == "android":
+        if xvfb:
+            raise UserError("--xvfb is for the desktop driver, not android")
+        from drivers.android import AndroidDriver
+
+        with AndroidDriver(serial=serial) as driver:
+            yield driver
+        return
+    if serial:
+        raise UserError("--serial is for the android driver; add --driver android")
+    if xvfb:
+        from drivers.xvfb import VirtualDisplay
+
+        w, h = parse_size(xvfb)
+        with VirtualDisplay(w, h) as vd:
+            import os
+
+            os.environ.update(vd.env())
+            from drivers.desktop import DesktopDriver
+
+            with DesktopDriver(display=vd.display) as driver:
+                yield driver
+        return
+    from drivers.desktop import DesktopDriver
+
+    with DesktopDriver(display=display) as driver:
+        yield driver
+
+
+def echo_step(record: dict) -> None:
+    """One line per step on stderr, as it happens."""
+    acts = ", ".join(_short(a) for a in record.get("actions") or []) or "-"
+    ms = record.get("ms", {})
+    line = f"step {record['step']:>3}  {acts}"
+    timing = "  ".join(f"{k} {v:.0f}ms" for k, v in ms.items() if v)
+    click.echo(f"{line}  [{timing}]" + (f"  ! {record['error']}" if record.get("error") else ""), err=True)
+
+
+def _short(action: dict) -> str:
+    kind = action.get("type")
+    args = {k: v for k, v in action.items() if k != "type" and v is not None}
+    inner = ", ".join(f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in args.items())
+    return f"{kind}({inner})"
+
+
+def report_result(result, out: Path) -> int:
+    """Print the ending and where the trajectory went; return the exit code (0 solved, 1 not)."""
+    click.echo(f"status: {result.status}  score: {result.score:g}  steps: {result.steps}"
+               + (f"  ({result.error})" if result.error else ""))
+    click.echo(f"trajectory: {Path(result.folder) / 'traj.jsonl'}")
+    return 0 if result.solved else 1

@@ -1,0 +1,120 @@
+"""Run one task end to end: set-up, the loop, the final check, the result files."""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from drivers.settle import SettleConfig
+from tasks.task import CheckError, MissingResource, SetupError, Task, TaskContext
+
+from . import loop
+from .record import Recorder, task_dir
+
+if TYPE_CHECKING:
+    from drivers.base import Driver
+
+    from .policy import Policy
+
+SETUP_ERROR = "setup_error"
+MISSING_RESOURCE = "missing_resource"
+UNSUPPORTED = "unsupported"
+CRASHED = "crashed"
+
+
+@dataclass
+class TaskResult:
+    task_id: str
+    domain: str
+    status: str
+    score: float
+    steps: int = 0
+    error: str | None = None
+    folder: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def solved(self) -> bool:
+        return self.score >= 1.0
+
+
+def _stamp() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def run_task(task: Task, driver: "Driver", policy: "Policy", out: str | Path, *,
+             env: dict[str, str] | None = None, cache_dir: Path | None = None,
+             settle_cfg: SettleConfig | None = None, save_images: bool = True,
+             on_step: Callable[[dict], None] | None = None, meta: dict[str, Any] | None = None) -> TaskResult:
+    """Set up `task`, run the episode, score it and write OUT/<domain>/<id>/.
+
+    `env` is the environment for the task's commands (defaults to ours plus the driver's);
+    WORKDIR is set to the task's own folder `<result folder>/workdir`.
+    An interrupted run leaves result.json without result.txt, so a re-run redoes it.
+    """
+    folder = task_dir(Path(out), task.domain, task.id)
+    recorder = Recorder(folder, save_images=save_images)
+    workdir = folder / "workdir"
+    workdir.mkdir(exist_ok=True)
+    base_env = dict(env) if env is not None else {**os.environ, **getattr(driver, "env", {})}
+    ctx = TaskContext(driver=driver, workdir=workdir, env={**base_env, "WORKDIR": str(workdir)},
+                      cache_dir=cache_dir)
+    info: dict[str, Any] = {"task_id": task.id, "domain": task.domain, "instruction": task.instruction,
+                            "source": task.source, "driver": getattr(driver, "name", type(driver).__name__),
+                            "started": _stamp(), **(meta or {})}
+    started = time.monotonic()
+
+    def finish(status: str, score: float, steps: int = 0, error: str | None = None,
+               timings: dict | None = None, final: bool = True) -> TaskResult:
+        result = TaskResult(task.id, task.domain, status, score, steps, error, str(folder), timings or {})
+        body = {**info, **asdict(result), "ended": _stamp(),
+                "duration_s": round(time.monotonic() - started, 3)}
+        body.pop("folder")
+        recorder.finish(body, final=final)
+        return result
+
+    try:
+        if task.unsupported:
+            return finish(UNSUPPORTED, 0.0, error="not supported yet: " + ", ".join(task.unsupported))
+        t = time.monotonic()
+        try:
+            for step in task.setup:
+                step.run(ctx)
+        except MissingResource as exc:
+            return finish(MISSING_RESOURCE, 0.0, error=f"{exc}" + (f" ({exc.url})" if exc.url else ""))
+        except SetupError as exc:
+            return finish(SETUP_ERROR, 0.0, error=str(exc))
+        info["setup_s"] = round(time.monotonic() - t, 3)
+        episode = loop.run_episode(task.instruction, driver, policy, recorder, ctx=ctx, checker=task.checker,
+                                   limits=task.limits, settle_cfg=settle_cfg, on_step=on_step)
+        if episode.status == loop.INTERRUPTED:
+            return finish(episode.status, 0.0, episode.steps, episode.error, episode.timings_ms, final=False)
+        score = _final_score(task, ctx, episode.status)
+        return finish(episode.status, score, episode.steps, episode.error, episode.timings_ms)
+    except KeyboardInterrupt:
+        finish(loop.INTERRUPTED, 0.0, error="interrupted", final=False)
+        raise
+    except Exception as exc:
+        finish(CRASHED, 0.0, error="".join(traceback.format_exception_only(exc)).strip(), final=False)
+        (folder / "crash.txt").write_text(traceback.format_exc(), encoding="utf-8")
+        raise
+    finally:
+        ctx.close()
+
+
+def _final_score(task: Task, ctx: TaskContext, status: str) -> float:
+    if status == loop.SUCCESS:
+        return 1.0
+    if task.checker is None:
+        return 1.0 if status == loop.DONE else 0.0
+    if status == loop.DRIVER_ERROR:
+        return 0.0
+    try:
+        return max(0.0, min(1.0, float(task.checker.score(ctx))))
+    except CheckError:
+        return 0.0
