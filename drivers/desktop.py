@@ -6,6 +6,8 @@ versus screenshot size), so a HiDPI or scaled setup maps exactly instead of by a
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import tempfile
 import time
@@ -44,7 +46,9 @@ def _import_pyautogui(display: str):
             f"per process, so run a second display in a separate process"
         )
     os.environ["DISPLAY"] = display
-    pyautogui = require("pyautogui", "desktop")
+    # python-xlib prints an Xauthority warning on stdout, which would corrupt our output.
+    with contextlib.redirect_stdout(io.StringIO()):
+        pyautogui = require("pyautogui", "desktop")
     pyautogui.FAILSAFE = False  # a pointer in a corner must never abort a run
     pyautogui.PAUSE = 0  # we wait for the screen to settle instead of sleeping after each call
     pyautogui.MINIMUM_DURATION = 0
@@ -113,10 +117,11 @@ class DesktopDriver:
         gui = self._gui
         match action:
             case Click(x=None):
-                gui.click(button=action.button, clicks=action.count, interval=0.05)
+                gui.click(button=action.button, clicks=action.count, interval=0.05 if action.count > 1 else 0)
             case Click():
                 px, py = self._point(action.x, action.y)
-                gui.click(px, py, button=action.button, clicks=action.count, interval=0.05)
+                gui.click(px, py, button=action.button, clicks=action.count,
+                          interval=0.05 if action.count > 1 else 0)
             case Move():
                 gui.moveTo(*self._point(action.x, action.y))
             case Drag():
