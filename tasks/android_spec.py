@@ -1,6 +1,16 @@
-"""Set-up steps and checks for tasks with `platform: android` (filled in with the Android driver)."""
+"""Set-up steps and checks for tasks with `platform: android`.
+
+The kinds (the first key of each YAML mapping) are:
+  steps:  launch_app, force_stop, clear_data, push_file, adb_shell, go_home
+  checks: foreground, ui_text, ui_node, setting, adb_output, device_file
+They are defined in tasks.android_steps and tasks.android_checks; docs/android.md has the
+reference with examples.
+"""
 
 from __future__ import annotations
 
-ANDROID_STEPS: tuple = ()
-ANDROID_CHECKS: tuple = ()
+from .android_checks import CHECKS
+from .android_steps import STEPS
+
+ANDROID_STEPS: tuple = STEPS
+ANDROID_CHECKS: tuple = CHECKS
