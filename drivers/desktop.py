@@ -70,7 +70,8 @@ class DesktopDriver:
         _ensure_xauthority(self.env)
         mss = require("mss", "desktop")
         try:
-            self._mss = mss.mss(display=display)
+            factory = getattr(mss, "MSS", None) or mss.mss  # mss 10 renamed the class
+            self._mss = factory(display=display)
             monitor = self._mss.monitors[0]
         except Exception as exc:  # mss raises its own ScreenShotError on a bad display
             raise DriverError(f"cannot open X display {display}: {exc}") from None
@@ -114,6 +115,14 @@ class DesktopDriver:
         gui.mouseUp()
 
     def execute(self, action: "Action") -> None:
+        from Xlib import error as xerror  # installed with pyautogui
+
+        try:
+            self._execute(action)
+        except (xerror.ConnectionClosedError, xerror.DisplayError, ConnectionError) as exc:
+            raise DriverError(f"lost X display {self.display}: {exc}") from None
+
+    def _execute(self, action: "Action") -> None:
         gui = self._gui
         match action:
             case Click(x=None):

@@ -42,7 +42,8 @@ def _is_tag(loc: tuple, i: int) -> bool:
     part = loc[i]
     if not isinstance(part, str) or part not in _ALL_KINDS or i == 0:
         return False
-    return isinstance(loc[i - 1], int) or (i + 1 < len(loc) and loc[i + 1] == part)
+    # A union member's tag follows a list index or a field whose type is the union itself.
+    return isinstance(loc[i - 1], int) or loc[i - 1] in ("checker", "not") or loc[i + 1:i + 2] == (part,)
 
 
 def load_yaml_task(path: str | Path) -> Task:
