@@ -12,6 +12,19 @@ ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Grüße, 世界 & $(whoami)"
 
 
+EXAMPLES = sorted(p.stem for p in (ROOT / "tasks/examples").glob("*.yaml"))
+
+
+@pytest.mark.skipif(shutil.which("mousepad") is None, reason="needs Debian's mousepad")
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_example_passes_with_its_recorded_trajectory(tmp_path, name):
+    out = gui_agent("run", str(ROOT / f"tasks/examples/{name}.yaml"),
+                    "--policy", f"script:{ROOT / f'tasks/examples/{name}.jsonl'}",
+                    "--xvfb", "1280x800", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "status: success  score: 1" in out.stdout
+
+
 @pytest.mark.skipif(shutil.which("mousepad") is None, reason="needs Debian's mousepad")
 def test_example_task_saves_a_file_in_mousepad(tmp_path):
     out = gui_agent("run", str(ROOT / "tasks/examples/mousepad_note.yaml"),
