@@ -1,0 +1,32 @@
+"""What a backend is: something that turns a chat (with images) into the model's reply text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class BackendError(RuntimeError):
+    """The model could not be asked (server unreachable, refused, out of retries, bad checkpoint).
+
+    The message is one line saying what failed and where. Not a format error: the model said nothing.
+    """
+
+
+@dataclass
+class Generation:
+    """One reply of the model and what it cost."""
+
+    text: str
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_ms: float | None = None
+
+
+class Backend(Protocol):
+    """`generate` gets messages as built by agent.models.prompts (images already at the model size)."""
+
+    model_type: str | None
+    """The checkpoint's config `model_type` (e.g. 'qwen2_5_vl') when known, for family detection."""
+
+    def generate(self, messages: list[dict], max_new_tokens: int) -> Generation: ...

@@ -1,0 +1,134 @@
+"""Running a Qwen-VL checkpoint in this process with transformers (hub id or local folder)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from drivers.base import require
+
+from .base import BackendError, Generation
+
+_MODEL_CLASSES = {"qwen2_vl": "Qwen2VLForConditionalGeneration",
+                  "qwen2_5_vl": "Qwen2_5_VLForConditionalGeneration",
+                  "qwen3_vl": "Qwen3VLForConditionalGeneration",
+                  "qwen3_vl_moe": "Qwen3VLMoeForConditionalGeneration"}
+_END = ("<|im_end|>", "<|endoftext|>")
+
+
+class TransformersOptions(BaseModel):
+    """How to load and run the model locally."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dtype: str = "auto"
+    """Weights dtype: auto (the checkpoint's), bfloat16, float16, float32."""
+    device_map: str | None = None
+    """Where to put the weights: None (CPU, or as loaded), "auto" (accelerate spreads them), "cuda:0"..."""
+    attn_implementation: str | None = None
+    """Attention kernel: None (default), "sdpa", "flash_attention_2", "eager"."""
+    quantization: Literal["4bit", "8bit"] | None = None
+    """Load with bitsandbytes quantisation (needs a CUDA GPU and the bitsandbytes package)."""
+    do_sample: bool = False
+    """Greedy decoding (False) keeps runs reproducible."""
+    temperature: float | None = Field(None, gt=0)
+    """Sampling temperature, used only with do_sample."""
+    revision: str | None = None
+    """Hub revision (branch, tag or commit) to load."""
+    trust_remote_code: bool = False
+    """Allow code shipped with the checkpoint (not needed for Qwen-VL in recent transformers)."""
+
+
+class TransformersBackend:
+    """A checkpoint loaded with its processor; `generate` is greedy by default.
+
+    The images arrive already smart-resized, and the processor is called with do_resize=False,
+    so it cannot resize them a second time; the patch grid it reports is checked against them.
+    """
+
+    name = "transformers"
+
+    def __init__(self, model: str, options: TransformersOptions | None = None):
+        self.options = options or TransformersOptions()
+        self.model_id = model
+        torch = require("torch", "qwen")
+        transformers = require("transformers", "qwen")
+        opts = self.options
+        load: dict[str, Any] = {"trust_remote_code": opts.trust_remote_code}
+        if opts.revision:
+            load["revision"] = opts.revision
+        try:
+            config = transformers.AutoConfig.from_pretrained(model, **load)
+        except (OSError, ValueError) as exc:
+            raise BackendError(f"cannot load model config for {model!r}: {str(exc).splitlines()[0]}") from None
+        self.model_type: str | None = config.model_type
+        kwargs: dict[str, Any] = dict(load)
+        kwargs["dtype"] = opts.dtype if opts.dtype == "auto" else getattr(torch, opts.dtype)
+        if opts.device_map:
+            kwargs["device_map"] = opts.device_map
+        if opts.attn_implementation:
+            kwargs["attn_implementation"] = opts.attn_implementation
+        if opts.quantization:
+            require("bitsandbytes", "qwen")
+            kwargs["quantization_config"] = transformers.BitsAndBytesConfig(
+                load_in_4bit=opts.quantization == "4bit", load_in_8bit=opts.quantization == "8bit")
+        cls_name = _MODEL_CLASSES.get(self.model_type, "AutoModelForImageTextToText")
+        model_cls = getattr(transformers, cls_name, transformers.AutoModelForImageTextToText)
+        try:
+            self.model = model_cls.from_pretrained(model, **kwargs).eval()
+        except (OSError, ValueError) as exc:
+            raise BackendError(f"cannot load model {model!r}: {str(exc).splitlines()[0]}") from None
+        from .processor import load_processor
+
+        self.processor, self.processor_kind = load_processor(model, self.model_type, **load)
+        self.patch_size = int(self.processor.image_processor.patch_size)
+
+    def _template_messages(self, messages: list[dict]) -> tuple[list[dict], list]:
+        """Messages with image placeholders for the chat template, and the images in order."""
+        out, images = [], []
+        for message in messages:
+            content = []
+            for part in message["content"]:
+                if part["type"] == "image":
+                    images.append(part["image"])
+                    content.append({"type": "image"})
+                else:
+                    content.append({"type": "text", "text": part["text"]})
+            out.append({"role": message["role"], "content": content})
+        return out, images
+
+    def generate(self, messages: list[dict], max_new_tokens: int) -> Generation:
+        """The model's reply to `messages`, with token counts and the time it took."""
+        import torch
+
+        started = time.perf_counter()
+        chat, images = self._template_messages(messages)
+        text = self.processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
+        inputs = self.processor(text=[text], images=images or None, return_tensors="pt",
+                                images_kwargs={"do_resize": False})
+        self._check_grid(inputs.get("image_grid_thw"), images)
+        inputs = inputs.to(self.model.device)
+        gen: dict[str, Any] = {"max_new_tokens": max_new_tokens, "do_sample": self.options.do_sample}
+        if self.options.do_sample and self.options.temperature:
+            gen["temperature"] = self.options.temperature
+        with torch.inference_mode():
+            output = self.model.generate(**inputs, **gen)
+        prompt_len = int(inputs["input_ids"].shape[1])
+        new_tokens = output[0, prompt_len:]
+        # Keep special tokens: <|box_start|> and friends carry Qwen2-VL / UI-TARS coordinates.
+        reply = self.processor.tokenizer.decode(new_tokens, skip_special_tokens=False)
+        for end in _END:
+            reply = reply.split(end)[0] if end == "<|im_end|>" else reply.replace(end, "")
+        return Generation(text=reply, prompt_tokens=prompt_len, completion_tokens=int(new_tokens.shape[0]),
+                          latency_ms=round((time.perf_counter() - started) * 1000, 1))
+
+    def _check_grid(self, grid, images: list) -> None:
+        """Fail loudly if the processor saw any image at another size than we sent."""
+        if grid is None:
+            return
+        for (t, gh, gw), image in zip(grid.tolist(), images):
+            if (gw * self.patch_size, gh * self.patch_size) != image.size:
+                raise BackendError(f"the processor resized an image from {image.size[0]}x{image.size[1]} to "
+                                   f"{gw * self.patch_size}x{gh * self.patch_size}; coordinates would be off")
