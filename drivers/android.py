@@ -30,8 +30,9 @@ class AndroidDriver:
     """A phone reached through the ADB server at ANDROID_ADB_SERVER_HOST:PORT (127.0.0.1:5037).
 
     serial: the device to drive (else ANDROID_SERIAL, else the only one connected).
-    reconnect_attempts: how often a lost device is looked for again, with short backoff,
-    before DriverError ends the episode.
+    reconnect_attempts: how often a lost device is looked for again before DriverError
+    ends the episode; reconnect_backoff_s: the first wait, seconds, doubled each attempt
+    (3 attempts at 0.25 s give up after about 1.75 s).
     """
 
     name = "android"
@@ -41,15 +42,18 @@ class AndroidDriver:
     ime_settle_s = 0.4
     """Pause after switching to ADBKeyboard before sending it text, seconds."""
 
-    def __init__(self, serial: str | None = None, *, reconnect_attempts: int = 3):
-        self._link = AdbLink(serial, reconnect_attempts=reconnect_attempts)
+    def __init__(self, serial: str | None = None, *, reconnect_attempts: int = 3,
+                 reconnect_backoff_s: float = 0.25):
+        self._link = AdbLink(serial, reconnect_attempts=reconnect_attempts, backoff_s=reconnect_backoff_s)
         self.serial = self._link.serial
         self.sdk = _int(self.shell("getprop ro.build.version.sdk").out, 0)
         self._raw_ok = True
         self._geometry = self._read_geometry()
         self._rotation_read_at = time.monotonic()
-        self._shot_size: tuple[int, int] | None = None
+        self._shot_size: tuple[int, int] | None = None  # upright, as returned
+        self._frame_size: tuple[int, int] | None = None  # as the phone sent it
         self._ime_installed = False
+        self._user_ime: str | None = None  # the input method to give back after ADBKeyboard
 
     # --- the Driver protocol -------------------------------------------------------------
 
@@ -75,9 +79,10 @@ class AndroidDriver:
         else:
             raise DriverError(f"no readable screenshot from {self.serial!r}: {last}")
         if time.monotonic() - self._rotation_read_at >= self.rotation_ttl_s or (
-                self._shot_size and frame.size not in (self._shot_size, self._shot_size[::-1])):
+                self._frame_size and frame.size != self._frame_size):
             self._geometry = self._read_geometry()
             self._rotation_read_at = time.monotonic()
+        self._frame_size = frame.size
         image = upright(frame, self._geometry)
         self._shot_size = image.size
         return image
@@ -169,8 +174,11 @@ class AndroidDriver:
             if ADB_KEYBOARD not in listed:
                 raise ActionRefused(ADB_KEYBOARD_HINT)
             self._ime_installed = True
-        previous = self.shell("settings get secure default_input_method").out.strip()
-        if previous != ADB_KEYBOARD:
+        current = self.shell("settings get secure default_input_method").out.strip()
+        if current != ADB_KEYBOARD:
+            # Remembered across calls: if a restore is lost with the device, the next one still
+            # gives the user their own keyboard back.
+            self._user_ime = current
             self.shell("ime enable " + q(ADB_KEYBOARD))
             r = self.shell("ime set " + q(ADB_KEYBOARD))
             if "selected" not in r.out:
@@ -179,8 +187,8 @@ class AndroidDriver:
         try:
             self._run(ime_broadcast_command(text))
         finally:
-            if previous and previous not in (ADB_KEYBOARD, "null"):
-                self.shell("ime set " + q(previous))
+            if self._user_ime and self._user_ime not in (ADB_KEYBOARD, "null"):
+                self.shell("ime set " + q(self._user_ime))
 
     # --- inside ------------------------------------------------------------------------------
 
