@@ -1,0 +1,287 @@
+"""OSWorld set-up steps (`config` and `evaluator.postconfig` entries) as SetupStep objects.
+
+Each class takes the step's `parameters` object as OSWorld wrote it and runs on the task's own
+display and HOME (see paths.py and procs.py). Like OSWorld's server, a command that fails is
+not an error (tasks `pkill` things that may not run); a program that does not exist, a file
+missing from the cache, or a file that opens no window is.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..task import MissingResource, SetupError
+from . import chrome, procs, windows
+from .cache import find_cached
+from .paths import as_bool, eval_dir, note, prepare_argv, prepare_shell, split_command, task_home, vm_path
+
+if TYPE_CHECKING:
+    from ..task import TaskContext
+
+OPEN_TIMEOUT = 60.0
+"""Seconds `open` waits for the file's window (OSWorld waited up to 30 minutes)."""
+
+HOME_FOLDERS = ("Desktop", "Documents", "Downloads", "Music", "Pictures", "Videos")
+
+_OFFICE = {".xlsx": "--calc", ".xls": "--calc", ".xlsm": "--calc", ".ods": "--calc", ".csv": "--calc",
+           ".docx": "--writer", ".doc": "--writer", ".odt": "--writer", ".rtf": "--writer",
+           ".pptx": "--impress", ".ppt": "--impress", ".odp": "--impress"}
+
+
+@dataclass
+class OsStep:
+    """One step: `params` is the step's `parameters` object from the task file."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+    kind: ClassVar[str] = ""
+
+    def run(self, ctx: "TaskContext") -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class PrepareHome(OsStep):
+    """Create the task HOME with the folders an Ubuntu user has (Desktop, Documents...)."""
+
+    kind: ClassVar[str] = "prepare_home"
+
+    def run(self, ctx):
+        home = task_home(ctx)
+        for name in HOME_FOLDERS:
+            (home / name).mkdir(parents=True, exist_ok=True)
+
+
+@dataclass
+class RequireResources(OsStep):
+    """Fail fast, before anything starts, when a file the task downloads or is scored against
+    is not in the cache. params: {"urls": [...]}"""
+
+    kind: ClassVar[str] = "require_resources"
+
+    def run(self, ctx):
+        missing = [u for u in self.params.get("urls", []) if find_cached(ctx.cache_dir, u) is None]
+        if missing:
+            more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+            raise MissingResource(f"not in the cache: {missing[0]}{more}", url=missing[0])
+
+
+@dataclass
+class Download(OsStep):
+    """Copy files from the local cache to where the task expects them. params: {"files":
+    [{"url", "path"}]}; raises MissingResource naming the URL when the cache lacks one."""
+
+    kind: ClassVar[str] = "download"
+
+    def run(self, ctx):
+        for item in self.params["files"]:
+            url = item["url"]
+            source = find_cached(ctx.cache_dir, url)
+            if source is None:
+                raise MissingResource(f"not in the cache: {url}", url=url)
+            target = vm_path(ctx, item["path"])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            note(ctx, f"download {url} -> {target}")
+
+
+def _argv_or_shell(ctx, params) -> tuple[list[str] | str, bool]:
+    command, shell = split_command(params["command"], params.get("shell", False))
+    if shell:
+        return prepare_shell(ctx, command), True
+    return prepare_argv(ctx, command), False
+
+
+def _scoped_kill(ctx, command, shell) -> bool:
+    request = procs.kill_request(command, shell)
+    if request is None:
+        return False
+    n = procs.kill_scoped(ctx, *request)
+    note(ctx, f"stopped {n} of this task's processes matching {request[0]!r}")
+    return True
+
+
+@dataclass
+class Launch(OsStep):
+    """Start a program in the background. params: {"command": list|str, "shell": bool}.
+    `google-chrome` becomes this worker's chromium; OSWorld's socat port forwarder is skipped."""
+
+    kind: ClassVar[str] = "launch"
+
+    def run(self, ctx):
+        command, shell = _argv_or_shell(ctx, self.params)
+        if _scoped_kill(ctx, command, shell):
+            return
+        if not shell:
+            if chrome.is_forwarder(command):
+                note(ctx, "skipped socat forwarder: the debugging port is direct here")
+                return
+            if Path(command[0]).name in chrome.CHROME_NAMES:
+                command = chrome.browser_argv(ctx, command)
+        try:
+            procs.spawn(ctx, command, shell)
+        except FileNotFoundError:
+            raise SetupError(f"program not found: {command[0]}") from None
+        note(ctx, f"launch {command}")
+
+
+@dataclass
+class Execute(OsStep):
+    """Run a command to its end. params: {"command", "shell", "stdout", "stderr", "until"}.
+    stdout/stderr name files in the evaluation folder (for the `cache_file` getter); `until`
+    ({"returncode"|"stdout"|"stderr": ...}) repeats the command until it holds, up to 60 s."""
+
+    kind: ClassVar[str] = "execute"
+    until_timeout: ClassVar[float] = 60.0
+
+    def run(self, ctx):
+        command, shell = _argv_or_shell(ctx, self.params)
+        if _scoped_kill(ctx, command, shell):
+            return
+        until = self.params.get("until") or {}
+        deadline = time.monotonic() + self.until_timeout
+        while True:
+            reply = procs.run(ctx, command, shell)
+            note(ctx, f"execute {command} -> {reply['returncode']}")
+            if reply.get("missing"):
+                raise SetupError(reply["error"])
+            for key, reply_key in (("stdout", "output"), ("stderr", "error")):
+                if self.params.get(key):
+                    (eval_dir(ctx) / self.params[key]).write_text(reply[reply_key])
+            if not until or _holds(until, reply):
+                return
+            if time.monotonic() > deadline:
+                raise SetupError(f"{command}: never met {until} in {self.until_timeout:g} s")
+            time.sleep(0.3)
+
+
+def _holds(until: dict, reply: dict) -> bool:
+    return ("returncode" in until and reply["returncode"] == until["returncode"]
+            or "stdout" in until and until["stdout"] in reply["output"]
+            or "stderr" in until and until["stderr"] in reply["error"])
+
+
+@dataclass
+class Command(Execute):
+    """OSWorld's alias of execute."""
+
+    kind: ClassVar[str] = "command"
+
+
+@dataclass
+class Sleep(OsStep):
+    """Wait. params: {"seconds": number}"""
+
+    kind: ClassVar[str] = "sleep"
+
+    def run(self, ctx):
+        time.sleep(float(self.params["seconds"]))
+
+
+@dataclass
+class Open(OsStep):
+    """Open a file in its app (LibreOffice for office files, else xdg-open), or start a program
+    by name, then wait until a window titled with its name shows and focus it. params: {"path"}"""
+
+    kind: ClassVar[str] = "open"
+
+    def run(self, ctx):
+        raw = self.params["path"]
+        path = vm_path(ctx, raw)
+        if path.exists():
+            office = _OFFICE.get(path.suffix.lower())
+            argv = (["libreoffice", office, "--norestore", str(path)] if office
+                    else ["xdg-open", str(path)])
+            names = [path.name, path.stem]
+        elif shutil.which(raw):
+            argv, names = [raw], [raw]
+        else:
+            raise SetupError(f"open: no such file or program: {raw}")
+        try:
+            procs.spawn(ctx, argv)
+        except FileNotFoundError:
+            raise SetupError(f"open: {argv[0]} is not installed") from None
+        wid = windows.wait_for_window(ctx, names, OPEN_TIMEOUT)
+        if wid is None:
+            raise SetupError(f"open: no window for {names[0]} within {OPEN_TIMEOUT:g} s")
+        windows.activate(ctx, wid)
+        note(ctx, f"opened {path} in window {wid}")
+
+
+@dataclass
+class ActivateWindow(OsStep):
+    """Focus a window. params: {"window_name", "strict", "by_class"}; no match is not an error
+    (OSWorld went on too), it is noted."""
+
+    kind: ClassVar[str] = "activate_window"
+
+    def run(self, ctx):
+        found = windows.find_windows(ctx, self.params["window_name"],
+                                     strict=as_bool(self.params.get("strict", False)),
+                                     by_class=as_bool(self.params.get("by_class", False)))
+        if found:
+            windows.activate(ctx, found[-1])
+        note(ctx, f"activate_window {self.params['window_name']!r}: {len(found)} found")
+
+
+@dataclass
+class CloseWindow(OsStep):
+    """Ask a window to close. params as activate_window."""
+
+    kind: ClassVar[str] = "close_window"
+
+    def run(self, ctx):
+        found = windows.find_windows(ctx, self.params["window_name"],
+                                     strict=as_bool(self.params.get("strict", False)),
+                                     by_class=as_bool(self.params.get("by_class", False)))
+        for wid in found:
+            windows.close(ctx, wid)
+        note(ctx, f"close_window {self.params['window_name']!r}: {len(found)} found")
+
+
+@dataclass
+class ChromeOpenTabs(OsStep):
+    """Open URLs in the task's browser (started if it is not running), closing the blank first
+    tab as OSWorld did. params: {"urls_to_open": [...]}"""
+
+    kind: ClassVar[str] = "chrome_open_tabs"
+
+    def run(self, ctx):
+        if not chrome.wait_ready(ctx, timeout=2.0):
+            procs.spawn(ctx, chrome.browser_argv(ctx, ["google-chrome"]))
+        if not chrome.wait_ready(ctx, timeout=30.0):
+            raise SetupError("chromium did not answer on its debugging port within 30 s")
+        before = chrome.tabs(ctx)
+        for i, url in enumerate(self.params["urls_to_open"]):
+            chrome.open_tab(ctx, url)
+            if i == 0:
+                for tab in before:
+                    chrome.close_tab(ctx, tab["id"])
+        note(ctx, f"opened {len(self.params['urls_to_open'])} tabs")
+
+
+@dataclass
+class ChromeCloseTabs(OsStep):
+    """Close the tabs showing the given URLs. params: {"urls_to_close": [...]}"""
+
+    kind: ClassVar[str] = "chrome_close_tabs"
+
+    def run(self, ctx):
+        from .metrics.urls import same_url
+
+        if not chrome.wait_ready(ctx, timeout=30.0):
+            raise SetupError("chromium did not answer on its debugging port within 30 s")
+        for url in self.params["urls_to_close"]:
+            for tab in chrome.tabs(ctx):
+                if same_url(tab.get("url", ""), url):
+                    chrome.close_tab(ctx, tab["id"])
+                    break
+
+
+STEPS: dict[str, type[OsStep]] = {c.kind: c for c in (
+    Download, Launch, Execute, Command, Sleep, Open, ActivateWindow, CloseWindow,
+    ChromeOpenTabs, ChromeCloseTabs)}
+"""Set-up step types this tool runs, by OSWorld's name."""
