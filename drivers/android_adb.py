@@ -89,6 +89,7 @@ class AdbLink:
         self.serial = choose_serial(self._list(), serial)
         self.device = self.client.device(self.serial)
         self._v2: bool | None = None
+        self._tport: bool | None = None
 
     def _list(self) -> list[tuple[str, str]]:
         try:
@@ -123,6 +124,25 @@ class AdbLink:
             f"gave up after {self.reconnect_attempts} reconnect attempts"
         )
 
+    def _transport(self, timeout: float):
+        """A socket switched to this device's transport. adbutils asks the server its version
+        on a second connection before every command; we ask once."""
+        conn = self.client.make_connection(timeout=timeout)
+        try:
+            if self._tport is None:
+                self._tport = self.client.server_version() >= 41
+            if self._tport:
+                conn.send_command(f"host:tport:serial:{self.serial}")
+                conn.check_okay()
+                conn.read_exact(8)  # transport id
+            else:
+                conn.send_command(f"host:transport:{self.serial}")
+                conn.check_okay()
+        except BaseException:
+            conn.conn.close()
+            raise
+        return conn
+
     def shell(self, cmd: str, *, timeout: float | None = None) -> ShellResult:
         """Run `cmd` in the phone's sh; exit status from the shell v2 protocol where the phone has it."""
         timeout = timeout or self.command_timeout_s
@@ -130,8 +150,16 @@ class AdbLink:
         def run(device) -> ShellResult:
             if self._v2 is None:
                 self._v2 = "shell_v2" in device.get_features().split(",")
-            r = device.shell2(cmd, timeout=timeout, v2=self._v2, rstrip=False)
-            return ShellResult(r.returncode, r.stdout if self._v2 else r.output, r.stderr or "")
+            if not self._v2:  # Android before 7: adbutils appends `; echo EXIT:$?` for the status
+                r = device.shell2(cmd, timeout=timeout, rstrip=False)
+                return ShellResult(r.returncode, r.output, "")
+            conn = self._transport(timeout)
+            try:
+                conn.send_command("shell,v2:" + cmd)
+                conn.check_okay()
+                return _read_shell_v2(conn)
+            finally:
+                conn.conn.close()
 
         return self.call(cmd.split(" ", 1)[0] or "shell", run)
 
@@ -139,18 +167,34 @@ class AdbLink:
         """Run `cmd` through the `exec:` service (raw bytes, no pty, as `adb exec-out`)."""
 
         def run(device) -> bytes:
-            conn = device.open_transport(timeout=timeout)
+            conn = self._transport(timeout)
             try:
                 conn.send_command("exec:" + cmd)
                 conn.check_okay()
                 return _read_all(conn.conn)
             finally:
-                conn.close()
+                conn.conn.close()
 
         return self.call(cmd, run)
 
     def close(self) -> None:
         """Nothing stays open between calls; kept for symmetry."""
+
+
+def _read_shell_v2(conn) -> ShellResult:
+    """Read shell v2 packets (id byte, u32 length, data: 1 stdout, 2 stderr, 3 exit) to the exit."""
+    out, err = bytearray(), bytearray()
+    while True:
+        head = conn.read_exact(5)  # EOFError when the device vanished mid-command
+        kind, length = head[0], int.from_bytes(head[1:5], "little")
+        data = conn.read_exact(length) if length else b""
+        if kind == 1:
+            out += data
+        elif kind == 2:
+            err += data
+        elif kind == 3:
+            return ShellResult(data[0] if data else 255, out.decode("utf-8", "replace"),
+                               err.decode("utf-8", "replace"))
 
 
 def _read_all(sock) -> bytes:

@@ -78,6 +78,8 @@ class FakePhone:
     pixel_format: int = 1
     raw_works: bool = True
     screencap_prefix: bytes = b""
+    png_level: int = 1
+    """zlib level of `screencap -p` frames (phones use about 6; 1 keeps tests quick)."""
     old_dumpsys: bool = False
     apps: list[App] = field(default_factory=lambda: list(DEFAULT_APPS))
     foreground: tuple[str, str] = (LAUNCHER, "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
@@ -92,6 +94,7 @@ class FakePhone:
     commands: list[str] = field(default_factory=list)
     screen: Image.Image | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
+    _frames: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         self.settings.setdefault(("secure", "default_input_method"), LATIN_IME)
@@ -122,7 +125,24 @@ class FakePhone:
         return self.screen.transpose(Image.Transpose.ROTATE_270 if self.rotation == 1
                                      else Image.Transpose.ROTATE_90)
 
+    def _cached(self, kind: str, make) -> bytes:
+        # Frames are cached per screen state so a benchmark times the transport, not the fake.
+        key = (id(self.screen), self.rotation, self.rotated_frames, self.pixel_format,
+               self.raw_header, self.screencap_prefix, self.png_level)
+        if self._frames.get("key") != key:
+            self._frames.clear()
+            self._frames["key"] = key
+        if kind not in self._frames:
+            self._frames[kind] = make()
+        return self._frames[kind]
+
     def raw_frame(self) -> bytes:
+        return self._cached("raw", self._raw_frame)
+
+    def png_frame(self) -> bytes:
+        return self._cached("png", self._png_frame)
+
+    def _raw_frame(self) -> bytes:
         img = self.frame()
         w, h = img.size
         rgb = np.asarray(img, dtype=np.uint8)
@@ -140,9 +160,9 @@ class FakePhone:
             header += struct.pack("<I", 1)  # colour space: sRGB
         return self.screencap_prefix + header + body
 
-    def png_frame(self) -> bytes:
+    def _png_frame(self) -> bytes:
         buf = io.BytesIO()
-        self.frame().save(buf, format="PNG", compress_level=1)
+        self.frame().save(buf, format="PNG", compress_level=self.png_level)
         return self.screencap_prefix + buf.getvalue()
 
     # --- lookups -------------------------------------------------------------------------------
