@@ -2,9 +2,9 @@
 
 Raw `screencap` (no -p) writes a little-endian header and then the pixels, row after row,
 with no padding:
-  - 12-byte header (Android before 12): width u32, height u32, pixel format u32;
-  - 16-byte header (Android 12 and later): the same plus a colour space u32
-    (0 unknown, 1 sRGB, 2 Display P3).
+  - 12-byte header (older Android): width u32, height u32, pixel format u32;
+  - 16-byte header (newer Android; Android 9's screencap already writes it): the same plus
+    a colour space u32 (0 unknown, 1 sRGB, 2 Display P3).
 The two are told apart by length: header + width * height * bytes-per-pixel == len(data).
 Pixel formats are Android's PIXEL_FORMAT_* values listed in `FORMATS`.
 
@@ -62,7 +62,7 @@ def parse_raw(data: bytes) -> Image.Image:
     body = width * height * bpp
     for header in (16, 12):
         if len(data) in (header + body, header + body + 1):  # +1: a trailing newline some builds add
-            pixels = data[header:header + body]
+            pixels = memoryview(data)[header:header + body]  # no 10 MB copy
             break
     else:
         short = len(data) < 12 + body
@@ -71,7 +71,7 @@ def parse_raw(data: bytes) -> Image.Image:
     return _decode_pixels(pixels, width, height, fmt)
 
 
-def _decode_pixels(pixels: bytes, width: int, height: int, fmt: int) -> Image.Image:
+def _decode_pixels(pixels: bytes | memoryview, width: int, height: int, fmt: int) -> Image.Image:
     size = (width, height)
     if fmt in (1, 2):  # R G B A/X bytes: PIL drops the 4th byte as it copies
         return Image.frombytes("RGB", size, pixels, "raw", "RGBX")

@@ -174,3 +174,10 @@ def test_old_dumpsys_rotation(fake_adb, phone):
     phone.set_rotation(1, pattern((2400, 1080), 5))
     with AndroidDriver() as driver:
         assert driver.screen_size == (2400, 1080)
+
+
+def test_png_by_choice(android, phone):
+    android.raw_screenshots = False
+    shot = android.screenshot()
+    assert np.array_equal(pixels(shot), pixels(phone.screen))
+    assert "screencap -p" in phone.commands and "screencap" not in phone.commands
