@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=1)
 def _transformers_smart_resize():
     # The PIL image processor module: importable without torchvision (the torchvision
-    # variant's module imports it at import time). Same function, "Copied from" upstream.
+    # variant's module imports it at import time) and even without torch, so the openai
+    # backend needs only transformers. Same function, "Copied from" upstream.
     from drivers.base import require
 
-    module = require("transformers.models.qwen2_vl.image_processing_pil_qwen2_vl", "qwen")
+    module = require("transformers.models.qwen2_vl.image_processing_pil_qwen2_vl", "openai")
     return module.smart_resize
 
 

@@ -84,6 +84,7 @@ class TransformersBackend:
 
         self.processor, self.processor_kind = load_processor(model, self.model_type, **load)
         self.patch_size = int(self.processor.image_processor.patch_size)
+        self.factor = self.patch_size * int(self.processor.image_processor.merge_size)
 
     def _template_messages(self, messages: list[dict]) -> tuple[list[dict], list]:
         """Messages with image placeholders for the chat template, and the images in order."""
@@ -105,6 +106,10 @@ class TransformersBackend:
 
         started = time.perf_counter()
         chat, images = self._template_messages(messages)
+        for image in images:
+            if image.size[0] % self.factor or image.size[1] % self.factor:
+                raise BackendError(f"image {image.size[0]}x{image.size[1]} is not a multiple of {self.factor}: "
+                                   "it must come from the one smart resize (agent.models.resize.fit)")
         text = self.processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
         inputs = self.processor(text=[text], images=images or None, return_tensors="pt",
                                 images_kwargs={"do_resize": False})
