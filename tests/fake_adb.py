@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import socket
 import socketserver
-import stat
 import struct
 import threading
-import time
 
 import pytest
 
 from fake_adb_commands import run_line
+from fake_adb_sync import recv_exact as _recv_exact
+from fake_adb_sync import serve_sync
 from fake_adb_phone import FakePhone
 
 FEATURES = "shell_v2,cmd,stat_v2,ls_v2,fixed_push_mkdir,apex,abb,fixed_push_symlink_timestamp,abb_exec"
@@ -162,7 +162,7 @@ class FakeAdbServer:
         service, _, arg = req.partition(":")
         if service == "sync":
             sock.sendall(b"OKAY")
-            _sync(sock, phone)
+            serve_sync(sock, phone)
             return
         if service not in ("shell", "shell,v2", "exec"):
             sock.sendall(_fail(f"unknown device service {service}"))
@@ -186,59 +186,6 @@ class FakeAdbServer:
             self.drop(phone.serial)
             return
         sock.sendall(payload)
-
-
-def _sync(sock: socket.socket, phone: FakePhone) -> None:
-    while True:
-        head = _recv_exact(sock, 8)
-        if head is None:
-            return
-        cmd, length = head[:4], struct.unpack("<I", head[4:])[0]
-        if cmd == b"QUIT":
-            return
-        path = _recv_exact(sock, length).decode()
-        with phone.lock:
-            phone.commands.append(f"sync {cmd.decode()} {path}")
-        if cmd == b"STAT":
-            if path in phone.files:
-                sock.sendall(b"STAT" + struct.pack("<III", stat.S_IFREG | 0o644, len(phone.files[path]), int(time.time())))
-            elif path in phone.dirs:
-                sock.sendall(b"STAT" + struct.pack("<III", stat.S_IFDIR | 0o771, 4096, int(time.time())))
-            else:
-                sock.sendall(b"STAT" + struct.pack("<III", 0, 0, 0))
-        elif cmd == b"SEND":
-            target = path.rsplit(",", 1)[0]
-            data = b""
-            while True:
-                chunk_head = _recv_exact(sock, 8)
-                kind, n = chunk_head[:4], struct.unpack("<I", chunk_head[4:])[0]
-                if kind == b"DONE":
-                    break
-                data += _recv_exact(sock, n)
-            with phone.lock:
-                phone.files[target] = data
-            sock.sendall(b"OKAY" + struct.pack("<I", 0))
-        elif cmd == b"RECV":
-            if path not in phone.files:
-                msg = b"No such file or directory"
-                sock.sendall(b"FAIL" + struct.pack("<I", len(msg)) + msg)
-            else:
-                data = phone.files[path]
-                for i in range(0, len(data), 65536):
-                    sock.sendall(b"DATA" + struct.pack("<I", len(data[i:i + 65536])) + data[i:i + 65536])
-                sock.sendall(b"DONE" + struct.pack("<I", 0))
-        else:
-            return
-
-
-def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            return None
-        buf += chunk
-    return buf
 
 
 def _read_request(sock: socket.socket) -> str | None:

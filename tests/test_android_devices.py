@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from fake_adb import FakeAdbServer, adb_env, android, fake_adb, phone  # noqa: F401  (fixtures)
+from fake_adb import FakeAdbServer, adb_env, fake_adb, phone  # noqa: F401  (fixtures)
 from fake_adb_phone import FakePhone
 
 from drivers.actions import parse_action

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fake_adb import android, fake_adb, phone  # noqa: F401  (fixtures)
-from fake_adb_commands import android_input_text
+from fake_adb_input import android_input_text
 
 from drivers.actions import parse_action
 from drivers.base import ActionRefused
