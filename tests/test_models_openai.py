@@ -176,3 +176,5 @@ def test_family_must_be_known_before_connecting():
         build_policy("my-private-model", backend="openai", base_url="http://127.0.0.1:9/v1")
     with pytest.raises(ValueError, match="unknown model family"):
         build_policy("x", backend="openai", family="gpt-4v")
+    with pytest.raises(ValueError, match="--backend openai"):
+        build_policy("Qwen/Qwen2.5-VL-7B-Instruct", base_url="http://127.0.0.1:9/v1")

@@ -37,6 +37,8 @@ def build_policy(model: str, *, backend: str = "transformers", family: str | Non
     if family is not None:
         family = get_family(family).name
     options = {k: v for k, v in backend_options.items() if v is not None}
+    if backend != "openai" and (base_url or api_key):
+        raise ValueError("--base-url and --api-key are for --backend openai")
     if backend == "openai":
         if base_url:
             options["base_url"] = base_url
