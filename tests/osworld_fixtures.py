@@ -1,13 +1,10 @@
 """Helpers for the OSWorld tests: task files in OSWorld's format, documents made with the real
-libraries, a task context with its own HOME, cache and work folders, and a private Xvfb."""
+libraries, a task context with its own HOME, cache and work folders."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -139,36 +136,3 @@ def make_image(path: Path, size=(64, 48), color=(200, 30, 30), box=None, mode="R
         img = img.convert(mode)
     img.save(path)
     return path
-
-
-class Xvfb:
-    """A private X server for tests that need a display."""
-
-    def __init__(self, size: str = "1280x800x24"):
-        self.size = size
-        self.proc: subprocess.Popen | None = None
-        self.display = ""
-
-    def start(self) -> str:
-        if not shutil.which("Xvfb"):
-            raise RuntimeError("Xvfb is not installed (apt-get install xvfb)")
-        for n in range(140, 200):
-            if Path(f"/tmp/.X11-unix/X{n}").exists() or Path(f"/tmp/.X{n}-lock").exists():
-                continue
-            self.proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", self.size, "-nolisten", "tcp"],
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for _ in range(50):
-                if Path(f"/tmp/.X11-unix/X{n}").exists():
-                    self.display = f":{n}"
-                    return self.display
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.1)
-            self.stop()
-        raise RuntimeError("could not start Xvfb")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=5)
-        self.proc = None

@@ -103,7 +103,7 @@ def tabs(ctx: "TaskContext") -> list[dict[str, Any]]:
 
 def open_tab(ctx: "TaskContext", url: str) -> dict[str, Any]:
     """Open `url` in a new tab (newer chromium insists on PUT for /json/new)."""
-    path = "/json/new?" + urllib.parse.quote(url, safe=":/?&=%#+@,;~")
+    path = "/json/new?" + urllib.parse.quote(url, safe="")
     try:
         return _http(ctx, path, method="PUT")
     except urllib.error.HTTPError:

@@ -10,6 +10,8 @@ case-sensitive; `by_class` matches the WM_CLASS instead of the title.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import time
 from typing import TYPE_CHECKING, Iterable
@@ -64,15 +66,34 @@ def activate(ctx: "TaskContext", wid: str) -> None:
     _xdotool(ctx, "windowfocus", "--sync", wid, timeout=3)
 
 
-def close(ctx: "TaskContext", wid: str) -> None:
+def close(ctx: "TaskContext", wid: str, timeout: float = 5.0) -> bool:
     """Ask a window to close as its close button would (WM_DELETE_WINDOW), so the app can save
-    its settings; without python-xlib, destroy the window instead."""
+    its settings; without python-xlib, destroy the window instead. The request is repeated
+    until the window is gone or `timeout` seconds pass (an app that has only just mapped its
+    window may not be listening yet); returns whether it went."""
+    deadline = time.monotonic() + timeout
+    while True:
+        _request_close(ctx, wid)
+        for _ in range(5):
+            time.sleep(0.1)
+            if not _exists(ctx, wid):
+                return True
+        if time.monotonic() >= deadline:
+            return False
+
+
+def _exists(ctx: "TaskContext", wid: str) -> bool:
+    return wid in _xdotool(ctx, "search", "--onlyvisible", "--name", "").stdout.split()
+
+
+def _request_close(ctx: "TaskContext", wid: str) -> None:
     try:
         from Xlib import X, display, protocol
     except ImportError:
         _xdotool(ctx, "windowclose", wid)
         return
-    disp = display.Display(ctx.env.get("DISPLAY"))
+    with contextlib.redirect_stdout(io.StringIO()):  # python-xlib prints auth warnings
+        disp = display.Display(ctx.env.get("DISPLAY"))
     try:
         win = disp.create_resource_object("window", int(wid))
         delete = disp.intern_atom("WM_DELETE_WINDOW")

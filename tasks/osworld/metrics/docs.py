@@ -57,6 +57,7 @@ def compare_docx_files(result: str | None, expected: str | None, ignore_blanks: 
     and without it the paragraphs one by one (fuzzy_match: mean similarity)."""
     if not result or not expected:
         return 0.0
+    result, expected = str(result), str(expected)
     if result.endswith(".odt") != expected.endswith(".odt"):
         return 0.0
     p1, p2 = _paragraphs(result), _paragraphs(expected)

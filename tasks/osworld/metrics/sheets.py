@@ -102,7 +102,9 @@ class Book:
         """A sheet as a pandas DataFrame (first row as header), or None when absent."""
         if sheet not in self.sheet_names:
             return None
-        return self.excel.parse(sheet)
+        import pandas as pd
+
+        return pd.read_excel(self.excel, sheet_name=sheet)
 
     def sheet(self, name: str):
         """The openpyxl worksheet, or None when absent."""

@@ -15,7 +15,7 @@ def _site(host: str) -> str:
     """The host without 'www' and without its public suffix: 'www.airbnb.com.sg' -> 'airbnb'.
     (A small rule in place of the public suffix list: the last label, and a second-level
     label such as 'co' or 'com' in front of a two-letter country code.)"""
-    labels = host.lower().split(".")
+    labels = host.lower().strip(".").split(".")
     if labels and labels[0] == "www":
         labels = labels[1:]
     if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SLD:
@@ -35,8 +35,9 @@ def normalise_url(url: str, full: bool = True) -> str:
 
 
 def same_url(a: str | None, b: str | None, full: bool = True) -> bool:
-    """Whether two URLs name the same page: scheme-less means http, 'www.' and the public
-    suffix are ignored (airbnb.com == www.airbnb.com.sg), a lone '/' path is no path."""
+    """Whether two URLs name the same page: the schemes must agree (none means http), 'www.'
+    and the public suffix are ignored (https://airbnb.com == https://www.airbnb.com.sg), and a
+    lone '/' path is no path."""
     if a is None or b is None:
         return a == b
     return normalise_url(a, full) == normalise_url(b, full)
