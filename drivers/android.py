@@ -67,8 +67,11 @@ class AndroidDriver:
 
     @property
     def screen_size(self) -> tuple[int, int]:
-        """(width, height) of the last screenshot, else of the display now, pixels."""
-        return self._shot_size or self._geometry.logical
+        """(width, height) of the last screenshot, pixels (one is taken if there is none yet,
+        since under a `wm size` override frames and the input space differ in size)."""
+        if self._shot_size is None:
+            self.screenshot()
+        return self._shot_size
 
     def screenshot(self) -> Image:
         """The screen now, upright, an RGB image; raw framebuffer first, PNG as a fallback."""

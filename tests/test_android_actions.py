@@ -63,6 +63,7 @@ def test_action_becomes_command(android, phone, data, command, event):
 
 @pytest.mark.parametrize("count", [2, 3])
 def test_multi_tap_is_one_shell_call(android, phone, count):
+    android.screenshot()  # as the loop does before any action
     before = len(phone.commands)
     act(android, type="click", x=50, y=60, count=count)
     assert phone.commands[before:] == [" && ".join(["input tap 50 60"] * count)]
@@ -117,6 +118,7 @@ def test_key_combo_on_old_android(fake_adb, phone):
     ({"type": "scroll", "x": 2000, "y": 5, "direction": "down"}, "outside"),
 ])
 def test_refused_actions_send_nothing(android, phone, data, reason):
+    android.screenshot()
     before = list(phone.commands)
     with pytest.raises(ActionRefused, match=reason):
         act(android, **data)

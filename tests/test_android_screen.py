@@ -181,3 +181,11 @@ def test_png_by_choice(android, phone):
     shot = android.screenshot()
     assert np.array_equal(pixels(shot), pixels(phone.screen))
     assert "screencap -p" in phone.commands and "screencap" not in phone.commands
+
+
+def test_screen_size_before_any_screenshot_matches_the_frames(fake_adb, phone):
+    from drivers.android import AndroidDriver
+
+    phone.override = (540, 1200)
+    with AndroidDriver() as driver:
+        assert driver.screen_size == (1080, 2400) == driver.screenshot().size
