@@ -75,6 +75,7 @@ class AndroidDriver:
 
     def screenshot(self) -> Image:
         """The screen now, upright, an RGB image; raw framebuffer first, PNG as a fallback."""
+        last: FrameError | None = None
         for _ in range(self._link.reconnect_attempts + 1):
             try:
                 frame = self._capture()
