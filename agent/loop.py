@@ -12,7 +12,7 @@ from drivers.base import ActionRefused, DriverError
 from drivers.settle import SettleConfig, settle
 from tasks.task import CheckError, Limits
 
-from .policy import FormatError, Step
+from .policy import FormatError, PolicyError, Step
 
 if TYPE_CHECKING:
     from drivers.base import Driver
@@ -31,6 +31,7 @@ TIMEOUT = "timeout"
 STUCK = "stuck"  # the same action again and again with no screen change
 FORMAT_ERRORS = "format_errors"  # too many unparseable replies in a row
 DRIVER_ERROR = "driver_error"
+MODEL_ERROR = "model_error"  # the model could not be asked at all
 INTERRUPTED = "interrupted"  # Ctrl-C or a signal: recorded, not final, redone on resume
 
 
@@ -83,6 +84,11 @@ def run_episode(instruction: str, driver: "Driver", policy: "Policy", recorder: 
                 format_errors += 1
                 step.raw_text, step.error = exc.raw_text, f"format error: {exc.reason}"
                 record.update(raw=exc.raw_text, actions=[], action=None, error=step.error, info=exc.info)
+            except PolicyError as exc:
+                ms["model"] = round((time.monotonic() - t) * 1000, 1)
+                record.update(raw="", actions=[], action=None, error=f"model error: {exc}", ms=ms)
+                recorder.step(record)
+                return end(MODEL_ERROR, str(exc))
             else:
                 ms["model"] = round((time.monotonic() - t) * 1000, 1)
                 format_errors = 0

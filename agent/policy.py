@@ -21,6 +21,13 @@ class FormatError(Exception):
         self.info = info or {}
 
 
+class PolicyError(Exception):
+    """The policy cannot decide at all (model server unreachable, out of memory).
+
+    The episode ends with status `model_error`; a format error, by contrast, is fed back.
+    """
+
+
 @dataclass
 class Decision:
     """What a policy decided: actions to run in order, the raw model text, and model facts

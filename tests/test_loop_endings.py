@@ -10,7 +10,7 @@ import time
 import pytest
 
 from agent import loop
-from agent.policy import Decision, FormatError
+from agent.policy import Decision, FormatError, PolicyError
 from agent.runner import run_task
 from agent.scripted import ScriptedPolicy
 from drivers.actions import parse_action
@@ -118,6 +118,21 @@ def test_consecutive_format_errors_end_the_episode_and_are_fed_back(desktop, tk_
     assert (result.status, result.steps) == (loop.FORMAT_ERRORS, 3)
     assert [t["raw"] for t in traj] == ["blah 0", "blah 1", "blah 2"]
     assert policy.seen_errors == [None, "format error: no action found", "format error: no action found"]
+
+
+class Unreachable:
+    """A model whose server is down: the episode must end, not be fed back forever."""
+
+    def decide(self, instruction, screenshot, history):
+        raise PolicyError("http://127.0.0.1:9/v1 is unreachable")
+
+
+def test_a_model_that_cannot_be_asked_ends_with_model_error(desktop, tk_app, tmp_path):
+    task = task_file(tmp_path, tk_app.log, {"contains": "never"})
+    result, traj, folder = run(task, desktop, Unreachable(), tmp_path)
+    assert (result.status, result.steps, result.score) == (loop.MODEL_ERROR, 0, 0.0)
+    assert traj[0]["error"] == "model error: http://127.0.0.1:9/v1 is unreachable"
+    assert (folder / "result.txt").exists()
 
 
 class Recovering:

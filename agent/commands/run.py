@@ -54,8 +54,28 @@ def _make_policy(policy: str | None, model: str | None, platform: str, opts: dic
     if not model:
         raise UserError("say who decides: --model ID_OR_PATH, or --policy script:FILE")
     from agent.models import build_policy
+    from agent.policy import PolicyError
 
-    return build_policy(model, platform=platform, **{k: v for k, v in opts.items() if v is not None})
+    try:
+        return build_policy(model, platform=platform, **{k: v for k, v in opts.items() if v is not None})
+    except (ValueError, PolicyError) as exc:
+        raise UserError(f"model: {exc}") from None
+
+
+def parse_model_options(pairs: tuple[str, ...]) -> dict:
+    """KEY=VALUE pairs; a VALUE that reads as JSON (numbers, true, null) is taken as such."""
+    import json
+
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--model-option {pair!r}: expected KEY=VALUE, e.g. dtype=bfloat16")
+        try:
+            options[key.strip()] = json.loads(value)
+        except ValueError:
+            options[key.strip()] = value
+    return options
 
 
 @click.command("run", epilog=EXAMPLES)
@@ -71,11 +91,14 @@ def _make_policy(policy: str | None, model: str | None, platform: str, opts: dic
 @click.option("--max-pixels", type=int, default=None, help="Largest image area the model sees.")
 @click.option("--history-images", type=int, default=None, help="How many recent screenshots the model sees.")
 @click.option("--max-new-tokens", type=int, default=None, help="Longest reply the model may write.")
+@click.option("--model-option", "model_options", multiple=True, metavar="KEY=VALUE",
+              help="Backend option, repeatable: dtype, device_map, attn_implementation, quantization, "
+                   "timeout_s, retries, image_format, ... (see docs/models.md).")
 @click.option("--max-steps", type=int, default=None, help="Most steps before giving up (default: the task's, else 30).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("runs"), show_default=True,
               help="Results folder: OUT/<domain>/<task_id>/.")
 def command(task, driver_kind, display, serial, xvfb, policy, model, backend, family, base_url, api_key,
-            min_pixels, max_pixels, history_images, max_new_tokens, max_steps, out):
+            min_pixels, max_pixels, history_images, max_new_tokens, model_options, max_steps, out):
     """Run one TASK: a natural-language instruction, or a task file (YAML or OSWorld JSON).
 
     Exit status: 0 solved, 1 not solved, 2 a mistake in the input.
@@ -86,7 +109,8 @@ def command(task, driver_kind, display, serial, xvfb, policy, model, backend, fa
         the_task = _load_task(task, max_steps)
         kind = driver_kind or the_task.platform
         opts = dict(backend=backend, family=family, base_url=base_url, api_key=api_key, min_pixels=min_pixels,
-                    max_pixels=max_pixels, history_images=history_images, max_new_tokens=max_new_tokens)
+                    max_pixels=max_pixels, history_images=history_images, max_new_tokens=max_new_tokens,
+                    **parse_model_options(model_options))
         the_policy = _make_policy(policy, model, kind, opts)
         with open_driver(kind, display, serial, xvfb) as driver:
             result = run_task(the_task, driver, the_policy, out, on_step=echo_step,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from agent.policy import PolicyError
 
-class BackendError(RuntimeError):
+
+class BackendError(PolicyError, RuntimeError):
     """The model could not be asked (server unreachable, refused, out of retries, bad checkpoint).
 
     The message is one line saying what failed and where. Not a format error: the model said nothing.
