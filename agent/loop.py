@@ -96,11 +96,18 @@ def run_episode(instruction: str, driver: "Driver", policy: "Policy", recorder: 
                 record.update(raw=decision.raw_text, actions=[a.model_dump() for a in decision.actions],
                               action=decision.actions[0].model_dump() if decision.actions else None,
                               error=None, info=decision.info)
-            outcome = _act(step, driver, ctx, ms) if step.error is None else None
-            # Settle even after a format error: the screen may still be moving from before.
-            t = time.monotonic()
-            settled = settle(driver.screenshot, frame, settle_cfg)
-            ms["settle"] = round((time.monotonic() - t) * 1000, 1)
+            try:
+                outcome = _act(step, driver, ctx, ms) if step.error is None else None
+                # Settle even after a format error: the screen may still be moving from before.
+                t = time.monotonic()
+                settled = settle(driver.screenshot, frame, settle_cfg)
+                ms["settle"] = round((time.monotonic() - t) * 1000, 1)
+            except DriverError as exc:
+                # The step happened (or half happened): it belongs in the trajectory too.
+                record.update(ms=ms, error=f"driver error: {exc}")
+                recorder.step(record)
+                history.append(step)
+                raise
             step.screen_changed = settled.changed
             frame, capture_ms = settled.frame, 0.0
             record.update(ms=ms, screen_changed=settled.changed)
@@ -166,4 +173,4 @@ def _safe_score(checker: "Checker", ctx: "TaskContext") -> float:
     try:
         return max(0.0, min(1.0, float(checker.score(ctx))))
     except CheckError:
-        return 0.0
+        return 0.0  # a world the checker cannot read is not solved; a lost driver ends the episode

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from drivers.base import DriverError
 from drivers.settle import SettleConfig
 from tasks.task import CheckError, MissingResource, SetupError, Task, TaskContext
 
@@ -89,6 +90,8 @@ def run_task(task: Task, driver: "Driver", policy: "Policy", out: str | Path, *,
             return finish(MISSING_RESOURCE, 0.0, error=f"{exc}" + (f" ({exc.url})" if exc.url else ""))
         except SetupError as exc:
             return finish(SETUP_ERROR, 0.0, error=str(exc))
+        except DriverError as exc:
+            return finish(loop.DRIVER_ERROR, 0.0, error=f"during set-up: {exc}")
         info["setup_s"] = round(time.monotonic() - t, 3)
         episode = loop.run_episode(task.instruction, driver, policy, recorder, ctx=ctx, checker=task.checker,
                                    limits=task.limits, settle_cfg=settle_cfg, on_step=on_step)
@@ -116,5 +119,5 @@ def _final_score(task: Task, ctx: TaskContext, status: str) -> float:
         return 0.0
     try:
         return max(0.0, min(1.0, float(task.checker.score(ctx))))
-    except CheckError:
+    except (CheckError, DriverError):
         return 0.0

@@ -133,7 +133,10 @@ def test_device_lost_mid_run_keeps_the_trajectory(one_phone, tmp_path):
     result = json.loads((folder / "result.json").read_text())
     assert result["status"] == "driver_error" and "lost the Android device" in result["error"]
     steps = traj(folder)
-    assert [s["action"]["x"] for s in steps] == [10, 20]  # what was done is kept
+    # What was done is kept, and the step that lost the phone is recorded with the reason.
+    assert [s["action"]["x"] for s in steps] == [10, 20, 99]
+    assert [s["error"] is None for s in steps] == [True, True, False]
+    assert steps[-1]["error"].startswith("driver error: ") and result["steps"] == 3
     assert (folder / "step_1.png").is_file()
     phone = one_phone.phones["emulator-5554"]
     assert [e for e in phone.events if e[0] == "tap"] == [("tap", 10, 10), ("tap", 20, 20)]
