@@ -21,6 +21,14 @@ def _argv(command: Argv) -> list[str]:
     return shlex.split(command) if isinstance(command, str) else list(command)
 
 
+def _bash(ctx: TaskContext, command: str, timeout: float, error: type[Exception]) -> subprocess.CompletedProcess:
+    """Run a task author's shell command in the task environment; a timeout raises `error`."""
+    try:
+        return ctx.run(["bash", "-c", command], timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise error(f"command timed out after {timeout:g}s: {command}") from None
+
+
 # ---- set-up steps -------------------------------------------------------------------------
 
 
@@ -33,10 +41,7 @@ class Command(StepSpec):
     """Seconds before the command is killed and set-up fails."""
 
     def run(self, ctx: TaskContext) -> None:
-        try:
-            out = ctx.run(["bash", "-c", self.command], timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            raise SetupError(f"command timed out after {self.timeout:g}s: {self.command}") from None
+        out = _bash(ctx, self.command, self.timeout, SetupError)
         if out.returncode != 0:
             tail = (out.stderr or out.stdout).strip().splitlines()[-1:] or [""]
             raise SetupError(f"command exited {out.returncode}: {self.command}: {tail[0]}")
@@ -156,10 +161,7 @@ class CommandOutput(_TextMatch):
     timeout: float = Field(30.0, gt=0)
 
     def score(self, ctx: TaskContext) -> float:
-        try:
-            out = ctx.run(["bash", "-c", self.command], timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            raise CheckError(f"command timed out after {self.timeout:g}s: {self.command}") from None
+        out = _bash(ctx, self.command, self.timeout, CheckError)
         if self.equals is self.contains is self.regex is None:
             return float(out.returncode == 0)
         return self._match(out.stdout)
