@@ -1,0 +1,222 @@
+"""The batch loop: hand tasks from a queue to worker processes, watch their time, record every end.
+
+One process per worker (see worker.py); the batch process itself never touches a display. It
+waits on the workers' sockets, so a hung task costs nothing until its deadline, when its worker
+is killed with everything it started and replaced. The first SIGINT/SIGTERM interrupts the tasks
+in hand (recorded as `interrupted`, redone on resume) and stops the workers; a second kills them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import selectors
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from agent import loop
+
+from .config import BatchConfig
+from .isolation import kill_marked
+from .plan import Plan, Planned, clear_folder
+from .pool import BUSY, IDLE, STARTING, WorkerHandle
+from .progress import BatchView
+from .results import CRASHED, TIMEOUT, finished, stamp, write_result
+from .summary import Entry, summarize, write_summary
+
+STOP_GRACE_S = 15.0
+"""How long interrupted workers get to record their task and stop their apps before a kill."""
+POLL_S = 0.5
+"""Longest wait between two looks at deadlines and signals."""
+
+
+class BatchAborted(Exception):
+    """A worker could not start (no Xvfb, the model failed to load): no task can run."""
+
+
+@dataclass
+class Outcome:
+    summary: dict[str, Any]
+    interrupted: bool
+
+
+class Batch:
+    """Runs a Plan with `cfg.workers` worker processes, writing OUT/summary.json as it goes."""
+
+    def __init__(self, cfg: BatchConfig, plan: Plan, view: BatchView, meta: dict[str, Any]):
+        self.cfg, self.plan, self.view = cfg, plan, view
+        self.meta = meta
+        self.token = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.results: dict[str, dict | None] = {t.key: plan.done.get(t.key) for t in plan.tasks}
+        self.pending: deque[Planned] = deque(plan.todo)
+        self.handles: dict[int, WorkerHandle] = {}
+        self.generations = [0] * cfg.workers
+        self.signals = 0
+        self.sel = selectors.DefaultSelector()
+        self.started, self.t0 = stamp(), time.monotonic()
+        self.startup_s = 60.0 if cfg.replay is not None else 1800.0  # loading a model takes long
+
+    # ---- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self._record_skips()
+            while not self.signals:
+                self._fill()
+                if not self.pending and not self.handles:
+                    break
+                self._poll()
+                self._check_deadlines()
+        finally:
+            try:
+                self._shutdown()
+            finally:
+                for s, handler in old.items():
+                    signal.signal(s, handler)
+                summary = self._write_summary(ended=True)
+        return Outcome(summary, interrupted=self.signals > 0)
+
+    def _on_signal(self, signum, frame) -> None:
+        self.signals += 1
+        self.view.note("stopping: interrupting the running tasks (again to kill them now)"
+                       if self.signals == 1 else "killing the workers")
+
+    def _record_skips(self) -> None:
+        for item, status, reason in self.plan.skip:
+            clear_folder(item.folder)
+            write_result(item.folder, item.identity(), status, reason)
+            self.results[item.key] = finished(item.folder)
+        if self.plan.skip:
+            self.view.skipped([(item.key, status, reason) for item, status, reason in self.plan.skip])
+            self._write_summary()
+
+    def _fill(self) -> None:
+        """Start workers while tasks wait, hand tasks to idle ones, let surplus ones go."""
+        busy = sum(1 for h in self.handles.values() if h.state == BUSY)
+        wanted = min(self.cfg.workers, busy + len(self.pending))
+        for slot in range(self.cfg.workers):
+            if slot not in self.handles and len(self.handles) < wanted:
+                self._start(slot)
+        for h in list(self.handles.values()):
+            if h.state != IDLE:
+                continue
+            if self.pending:
+                item = self.pending.popleft()
+                clear_folder(item.folder)
+                self.view.worker(h.slot, f"{item.key}")
+                if not h.assign(item):
+                    self._on_exit(h)
+            else:
+                h.ask_to_stop(interrupt=False)
+                h.state = "closing"
+
+    def _start(self, slot: int) -> None:
+        self.generations[slot] += 1
+        h = WorkerHandle(self.cfg, slot, self.generations[slot], self.token)
+        self.handles[slot] = h
+        self.sel.register(h.chan, selectors.EVENT_READ, h)
+        self.view.worker(slot, "starting")
+
+    def _poll(self) -> None:
+        now = time.monotonic()
+        deadlines = [h.deadline for h in self.handles.values() if h.state == BUSY]
+        timeout = max(0.0, min([POLL_S, *(d - now for d in deadlines)]))
+        for key, _ in self.sel.select(timeout):
+            h: WorkerHandle = key.data
+            for msg in h.chan.read_ready():
+                self._on_message(h, msg)
+            if h.chan.closed and self.handles.get(h.slot) is h:
+                self._on_exit(h)
+
+    def _on_message(self, h: WorkerHandle, msg: dict) -> None:
+        ev = msg.get("ev")
+        if ev == "ready":
+            h.state, h.display = IDLE, msg.get("display")
+            self.view.worker(h.slot, f"ready on {h.display}")
+        elif ev == "step" and h.item is not None:
+            h.step = int(msg.get("step", 0)) + 1
+            self.view.worker(h.slot, f"{h.item.key}  step {h.step}")
+        elif ev == "done" and h.item is not None:
+            item = h.release()
+            self.view.worker(h.slot, "idle")
+            if msg.get("status") != loop.INTERRUPTED:
+                self._finished(item, finished(item.folder) or {**msg, "task_id": item.task.id})
+        elif ev == "fatal":
+            raise BatchAborted(f"worker {h.slot} could not start: {msg.get('error')}")
+
+    def _on_exit(self, h: WorkerHandle) -> None:
+        """The worker's socket closed: it exited or died. Record its task, clean up after it."""
+        self._forget(h)
+        code = h.reap(5)
+        kill_marked(h.marker, grace_s=1.0)
+        if h.state == STARTING and not self.signals:
+            raise BatchAborted(f"worker {h.slot} exited before it was ready (exit code {code}): {h.log_tail()}")
+        if h.state == BUSY and h.item is not None and not self.signals:
+            self._finished(h.item, write_result(
+                h.item.folder, h.item.identity(), CRASHED,
+                f"the worker process died (exit code {code}); see {h.dirs.log}", **h.facts()))
+
+    def _check_deadlines(self) -> None:
+        now = time.monotonic()
+        for h in list(self.handles.values()):
+            if h.state == BUSY and now > h.deadline:
+                self._forget(h)
+                h.kill()
+                item = h.item
+                self._finished(item, write_result(
+                    item.folder, item.identity(), TIMEOUT,
+                    f"still running after {item.timeout_s:g} s (the task time limit): the worker was "
+                    f"killed with its apps and replaced", **h.facts()))
+            elif h.state == STARTING and now - h.started > self.startup_s:
+                self._forget(h)
+                h.kill()
+                raise BatchAborted(f"worker {h.slot} did not start within {self.startup_s:g} s: {h.log_tail()}")
+
+    def _forget(self, h: WorkerHandle) -> None:
+        if self.handles.get(h.slot) is h:
+            del self.handles[h.slot]
+            try:
+                self.sel.unregister(h.chan)
+            except (KeyError, ValueError):
+                pass
+            self.view.worker(h.slot, None)
+
+    def _finished(self, item: Planned, result: dict) -> None:
+        self.results[item.key] = result
+        self.view.finished(item.key, result)
+        self._write_summary()
+
+    # ---- the end ----------------------------------------------------------------------------
+
+    def _shutdown(self) -> None:
+        """Stop every worker: politely when the queue is empty, by interrupting on a signal or
+        error; kill what is left after STOP_GRACE_S or at a second signal."""
+        interrupt = bool(self.signals) or any(h.state == BUSY for h in self.handles.values())
+        for h in self.handles.values():
+            h.ask_to_stop(interrupt=interrupt)
+        deadline = time.monotonic() + STOP_GRACE_S
+        while self.handles and time.monotonic() < deadline and self.signals < 2:
+            for key, _ in self.sel.select(0.2):
+                h = key.data
+                for msg in h.chan.read_ready():
+                    if msg.get("ev") == "done":
+                        self._on_message(h, msg)
+                if h.chan.closed:
+                    self._forget(h)
+                    h.reap(5)
+                    kill_marked(h.marker, grace_s=1.0)
+        for h in list(self.handles.values()):
+            self._forget(h)
+            h.kill()
+
+    def _write_summary(self, ended: bool = False) -> dict[str, Any]:
+        entries = [Entry(t.folder.parent.name, t.folder.name, self.results.get(t.key)) for t in self.plan.tasks]
+        body = summarize(entries, **self.meta, workers=self.cfg.workers, started=self.started,
+                         ended=stamp() if ended else None, duration_s=round(time.monotonic() - self.t0, 1),
+                         interrupted=self.signals > 0)
+        write_summary(self.cfg.out, body)
+        return body

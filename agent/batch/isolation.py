@@ -1,0 +1,135 @@
+"""Keeping workers apart: private homes, and finding every process a worker started.
+
+Every worker process gets its own HOME and XDG folders under OUT/.workers/<slot>/, so two
+workers' apps never share a profile, a lock file or a single-instance socket. Every process a
+worker starts (its Xvfb, window manager, the apps of its tasks, whatever those apps fork) inherits
+the environment variable MARKER; `kill_marked` finds them all through /proc, even the ones that
+left the worker's process group, which is how a hung worker is cleaned up without a trace.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = "GUI_AGENT_BATCH_SLOT"
+"""Environment variable naming the batch and worker a process belongs to: '<batch>:<slot>:<gen>'."""
+
+# Variables that would connect a worker's apps to a session outside it (a shared D-Bus makes
+# single-instance apps such as mousepad open their window on another worker's display).
+_OUTSIDE_SESSION = ("DBUS_SESSION_BUS_ADDRESS", "SESSION_MANAGER", "WAYLAND_DISPLAY", "DISPLAY",
+                    "XAUTHORITY", "XDG_SESSION_ID", "XDG_SEAT", "XDG_VTNR")
+
+
+@dataclass(frozen=True)
+class WorkerDirs:
+    """One worker's private folders."""
+
+    root: Path
+    """OUT/.workers/<slot>."""
+
+    @property
+    def home(self) -> Path:
+        """HOME of the worker's apps; emptied before each task."""
+        return self.root / "home"
+
+    @property
+    def runtime(self) -> Path:
+        """XDG_RUNTIME_DIR (mode 0700, sockets); emptied before each task."""
+        return self.root / "runtime"
+
+    @property
+    def tmp(self) -> Path:
+        """TMPDIR of the worker and its apps."""
+        return self.root / "tmp"
+
+    @property
+    def log(self) -> Path:
+        """The worker's stdout and stderr, and its apps' (appended, kept after the batch)."""
+        return self.root / "worker.log"
+
+    def env(self) -> dict[str, str]:
+        """Variables that point every app of this worker at its private folders."""
+        home = self.home
+        return {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+                "XDG_CACHE_HOME": str(home / ".cache"), "XDG_DATA_HOME": str(home / ".local/share"),
+                "XDG_STATE_HOME": str(home / ".local/state"), "XDG_RUNTIME_DIR": str(self.runtime),
+                "TMPDIR": str(self.tmp)}
+
+    def remove_private(self) -> None:
+        """Delete home, runtime and tmp; keep the log."""
+        for folder in (self.home, self.runtime, self.tmp):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def worker_env(base: dict[str, str], dirs: WorkerDirs, marker: str) -> dict[str, str]:
+    """The environment a worker process starts with."""
+    env = {k: v for k, v in base.items() if k not in _OUTSIDE_SESSION}
+    return {**env, **dirs.env(), MARKER: marker}
+
+
+def marked_pids(value: str) -> list[int]:
+    """Processes whose MARKER is `value` or starts with `value:` (this user's, zombies excepted)."""
+    want = f"{MARKER}={value}".encode()
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/environ", "rb") as f:
+                data = f.read()
+        except OSError:  # gone, or not ours
+            continue
+        for var in data.split(b"\0"):
+            if var == want or var.startswith(want + b":"):
+                found.append(int(entry.name))
+                break
+    return found
+
+
+def kill_marked(value: str, *, exclude: set[int] | frozenset[int] = frozenset(), grace_s: float = 2.0) -> int:
+    """SIGTERM every process marked `value` (see marked_pids) but `exclude`, SIGKILL those left
+    after `grace_s` seconds. Returns how many were found."""
+    pids = [p for p in marked_pids(value) if p not in exclude and p != os.getpid()]
+    for pid in pids:
+        _signal(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    left = pids
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = [p for p in left if _alive(p)]
+    for pid in left:
+        _signal(pid, signal.SIGKILL)
+    return len(pids)
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in (b"Z", b"X")
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Have the kernel send this process SIGTERM when its parent dies (Linux), so workers of a
+    batch that was SIGKILLed stop too; exit now if the parent is already gone."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: an orphaned worker notices its closed pipe instead
+    if os.getppid() != parent_pid:
+        raise SystemExit(0)

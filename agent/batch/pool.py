@@ -1,0 +1,109 @@
+"""The batch's side of one worker process: start it, give it a task, stop it, or kill it and
+everything it started."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .channel import Channel
+from .config import BatchConfig
+from .isolation import WorkerDirs, kill_marked, worker_env
+from .plan import Planned
+from .results import stamp
+
+STARTING, IDLE, BUSY = "starting", "idle", "busy"
+_PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+class WorkerHandle:
+    """One live worker process in a slot. `gen` counts the workers that slot has had, so a
+    replacement's marker never matches processes of the one it replaced."""
+
+    def __init__(self, cfg: BatchConfig, slot: int, gen: int, token: str):
+        self.slot, self.gen = slot, gen
+        self.marker = f"{token}:{slot}:{gen}"
+        self.dirs = WorkerDirs(cfg.workers_dir / str(slot))
+        self.dirs.root.mkdir(parents=True, exist_ok=True)
+        self.state = STARTING
+        self.display: str | None = None
+        self.item: Planned | None = None
+        self.deadline = 0.0
+        self.assigned, self.assigned_stamp = 0.0, ""
+        self.started = time.monotonic()
+        self.step = 0
+        ours, theirs = socket.socketpair()
+        env = worker_env(dict(os.environ), self.dirs, self.marker)
+        # The worker must import this very copy of the package, whatever its working folder.
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PROJECT_ROOT, env.get("PYTHONPATH")) if p)
+        with open(self.dirs.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "agent.batch.worker", str(theirs.fileno()), str(slot), str(os.getpid()),
+                 cfg.model_dump_json()],
+                pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,  # a Ctrl-C in the terminal is ours to relay
+            )
+        theirs.close()
+        ours.setblocking(False)
+        self.chan = Channel(ours)
+
+    def assign(self, item: Planned) -> bool:
+        """Send a task; False when the worker is gone."""
+        self.item, self.state, self.step = item, BUSY, 0
+        self.assigned, self.assigned_stamp = time.monotonic(), stamp()
+        self.deadline = self.assigned + item.timeout_s
+        return self.chan.send({
+            "op": "run", "key": item.key, "folder": str(item.folder), "identity": item.identity(),
+            "cache_dir": str(item.cache_dir) if item.cache_dir else None,
+            "replay": str(item.replay) if item.replay else None,
+        })
+
+    def facts(self) -> dict:
+        """Fields for a result the batch writes about this worker's task."""
+        return {"worker": self.slot, "display": self.display, "started": self.assigned_stamp,
+                "duration_s": round(time.monotonic() - self.assigned, 3)}
+
+    def release(self) -> Planned | None:
+        """The task in hand, now that it ended; the worker is idle again."""
+        item, self.item, self.state = self.item, None, IDLE
+        return item
+
+    def ask_to_stop(self, interrupt: bool) -> None:
+        """Ask the worker to exit after its task; with `interrupt`, also interrupt the task."""
+        self.chan.send({"op": "stop"})
+        if interrupt and self.proc.poll() is None:
+            try:
+                self.proc.send_signal(signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    def kill(self) -> None:
+        """Kill the worker at once with its display and every process it or its tasks started."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.reap(5)
+        kill_marked(self.marker, grace_s=1.0)
+        self.chan.close()
+
+    def reap(self, timeout: float) -> int | None:
+        """Wait up to `timeout` seconds for the process to end; its exit code, or None."""
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def log_tail(self, lines: int = 3) -> str:
+        """The last lines of the worker's log, for error messages."""
+        try:
+            text = self.dirs.log.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:])

@@ -1,0 +1,111 @@
+"""`gui-agent batch PATH... --out DIR`: run many tasks unattended, in parallel, resumable."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .common import UserError, parse_size, user_errors
+
+EXAMPLES = """
+\b
+Examples:
+  gui-agent batch tasks/suites/desktop-basics --replay tasks/suites/desktop-basics/replay \\
+      --out runs/basics --workers 2
+  gui-agent batch osworld/evaluation_examples/test_all.json --out runs/osw --workers 4 \\
+      --backend openai --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-VL-7B-Instruct \\
+      --cache-dir osworld-cache
+  gui-agent report runs/osw
+
+\b
+Exit status: 0 the batch ran (whatever the scores), 2 a mistake in the input or a worker that
+cannot start, 130 stopped by Ctrl-C or SIGTERM (finished tasks are kept; run again to resume).
+"""
+
+INTERRUPTED_EXIT = 130
+
+
+def _model_options(f):
+    for name, kw in reversed([
+        ("--model", dict(help="Hub id or local path of the model (or the served model's name).")),
+        ("--backend", dict(type=click.Choice(["transformers", "openai"]), help="How the model runs (default: transformers).")),
+        ("--family", dict(help="Model family (default: detected): qwen2-vl, qwen2.5-vl, qwen3-vl, ui-tars, ui-tars-1.5.")),
+        ("--base-url", dict(help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.")),
+        ("--api-key", dict(help="Key for --base-url (default: $OPENAI_API_KEY).")),
+        ("--min-pixels", dict(type=int, help="Smallest image area the model sees.")),
+        ("--max-pixels", dict(type=int, help="Largest image area the model sees.")),
+        ("--history-images", dict(type=int, help="How many recent screenshots the model sees.")),
+        ("--max-new-tokens", dict(type=int, help="Longest reply the model may write.")),
+    ]):
+        f = click.option(name, default=None, **kw)(f)
+    return f
+
+
+@click.command("batch", epilog=EXAMPLES)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Results folder: OUT/<domain>/<task_id>/, OUT/summary.json. Finished tasks there are skipped.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Tasks at once, each worker a process with its own virtual display.")
+@click.option("--replay", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Replay recorded trajectories DIR/<task_id>.jsonl instead of asking a model.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Local copies of the files tasks download (default: a suite folder's cache/).")
+@click.option("--task-timeout", type=click.FloatRange(min=1), default=None, metavar="S",
+              help="Kill a task still running after S seconds, set-up included (default: its max_seconds + 180).")
+@click.option("--screen", default="1280x800", show_default=True, metavar="WxH",
+              help="Size of each worker's virtual display (OSWorld's VMs are 1920x1080).")
+@click.option("--no-window-manager", is_flag=True, help="Run the displays without openbox.")
+@click.option("--retry", default="", metavar="STATUS,...",
+              help="Run finished tasks with these statuses again, e.g. timeout,crashed,missing_resource.")
+@_model_options
+def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_window_manager, retry, **models):
+    """Run task files (ours, OSWorld JSON, or an OSWorld index like test_all.json) unattended.
+
+    Results go to OUT in OSWorld's layout. A re-run with the same OUT resumes: tasks with
+    result.txt are skipped, half-done ones are redone from scratch.
+    """
+    from rich.console import Console
+
+    from agent.batch.config import BatchConfig, ModelOptions
+    from agent.batch.engine import Batch, BatchAborted
+    from agent.batch.plan import make_plan
+    from agent.batch.progress import BatchView, status_line, summary_table
+
+    if replay is not None and models.get("model"):
+        raise UserError("give either --replay DIR or --model, not both")
+    if replay is None and not models.get("model"):
+        raise UserError("say who decides: --model ID_OR_PATH, or --replay DIR of recorded trajectories")
+    if replay is not None and not replay.is_dir():
+        raise UserError(f"--replay {replay}: no such folder")
+    cfg = BatchConfig(paths=[p.resolve() for p in paths], out=out.resolve(), workers=workers,
+                      replay=replay.resolve() if replay else None, models=ModelOptions(**models),
+                      cache_dir=cache_dir.resolve() if cache_dir else None, task_timeout=task_timeout,
+                      screen=parse_size(screen), window_manager=not no_window_manager,
+                      retry=[s.strip() for s in retry.split(",") if s.strip()])
+    err = Console(stderr=True)
+    with user_errors():
+        plan = make_plan(cfg)
+    for line in plan.warnings:
+        err.print(f"[yellow]warning:[/] {line}", markup=True, highlight=False)
+    cfg.out.mkdir(parents=True, exist_ok=True)
+    err.print(f"{len(plan.tasks)} tasks: {len(plan.done)} already finished, {len(plan.skip)} to skip, "
+              f"{len(plan.todo)} to run with {workers} worker(s)", highlight=False)
+    meta = {"out": str(cfg.out), "paths": [str(p) for p in cfg.paths],
+            "policy": f"replay:{cfg.replay}" if cfg.replay else cfg.models.model,
+            "screen": f"{cfg.screen[0]}x{cfg.screen[1]}"}
+    view = BatchView(len(plan.tasks), list(plan.done.values()), workers, console=err)
+    try:
+        with view:
+            outcome = Batch(cfg, plan, view, meta).run()
+    except BatchAborted as exc:
+        raise UserError(str(exc)) from None
+    # A log file gets a table wide enough for long domain names.
+    Console(width=None if sys.stdout.isatty() else 120).print(summary_table(outcome.summary))
+    click.echo(f"statuses: {status_line(outcome.summary)}")
+    click.echo(f"summary: {cfg.out / 'summary.json'}")
+    if outcome.interrupted:
+        click.echo("interrupted: run the same command again to finish the rest", err=True)
+        sys.exit(INTERRUPTED_EXIT)
