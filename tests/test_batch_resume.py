@@ -1,0 +1,65 @@
+"""Killing a batch midway (SIGKILL, or SIGTERM as a stop request) and running it again: nothing
+finished is lost or redone, the task that was in flight is redone from scratch, nothing of the
+killed batch keeps running."""
+
+from __future__ import annotations
+
+import json
+import signal
+
+import pytest
+
+from tests.batch_fixtures import (leftovers, mousepad_task, needs_apps, results, run_batch, start_batch, stop,
+                                  typing, wait_until, write_replay)
+
+pytestmark = needs_apps
+
+N = 6
+
+
+def _files(folder):
+    """mtime_ns of every file a finished task wrote."""
+    names = ["result.txt", "result.json", "traj.jsonl", *sorted(p.name for p in folder.glob("step_*.png"))]
+    return {name: (folder / name).stat().st_mtime_ns for name in names}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill", "sigterm"])
+def test_a_killed_batch_resumes_losing_nothing(sig, tmp_path):
+    tasks, replay, out = tmp_path / "tasks", tmp_path / "replay", tmp_path / "out"
+    for i in range(N):
+        mousepad_task(tasks, f"t{i}", f"line {i}")
+        write_replay(replay, f"t{i}", typing(f"line {i}", pause_s=0.8))  # ~3 s a task
+    args = (str(tasks), "--out", str(out), "--replay", str(replay), "--workers", "2")
+
+    proc = start_batch(*args, log=tmp_path / "first.log")
+    wait_until(lambda: list(out.glob("notes/*/result.txt")), 90, "a first finished task")
+    code = stop(proc, sig)
+    assert code == (-9 if sig == signal.SIGKILL else 130), (tmp_path / "first.log").read_text()[-2000:]
+    # Workers notice (SIGTERM from the kernel when their batch died), record, and stop their apps.
+    wait_until(lambda: not leftovers(proc.pid), 30, "the killed batch's workers and apps to stop")
+
+    before = results(out)
+    finished = {k: _files(out / k) for k, r in before.items() if r["final"]}
+    unfinished = [k for k, r in before.items() if not r["final"]]
+    assert finished and len(finished) < N
+    assert unfinished, "a task should have been in flight"
+    for key in unfinished:  # recorded as interrupted, not as an ending
+        assert before[key]["status"] == "interrupted", before[key]
+    if sig == signal.SIGTERM:
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["interrupted"] is True and summary["finished"] == len(finished)
+
+    again = run_batch(*args)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert f"{N} tasks: {len(finished)} already finished, 0 to skip, {N - len(finished)} to run" in again.stderr
+    after = results(out)
+    assert {k: (r["status"], r["txt"]) for k, r in after.items()} == {f"notes/t{i}": ("success", 1.0) for i in range(N)}
+    for key, files in finished.items():  # not touched
+        assert _files(out / key) == files, key
+    for key, r in after.items():  # redone from scratch: exactly one attempt's steps
+        lines = (out / key / "traj.jsonl").read_text().splitlines()
+        assert len(lines) == r["steps"] == 4, (key, len(lines))
+        assert sorted(p.name for p in (out / key).glob("step_*.png")) == [f"step_{i}.png" for i in range(4)]
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["finished"], summary["solved"], summary["interrupted"]) == (N, N, False)
+    assert not leftovers(again.pid)
