@@ -42,6 +42,7 @@ def test_folder_is_searched_recursively_and_index_files_are_skipped(tmp_path):
     write_json(tmp_path / "os" / "a.json", task_dict("a"))
     write_json(tmp_path / "deep" / "gimp" / "b.json", task_dict("b"))
     write_json(tmp_path / "test_all.json", {"os": ["a"]})
+    write_json(tmp_path / "cache" / "abc" / "settings.json", {"editor.fontSize": 14})  # a cached download
     tasks = load_osworld(tmp_path)
     assert sorted((t.id, t.domain) for t in tasks) == [("a", "os"), ("b", "gimp")]
 

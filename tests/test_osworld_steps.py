@@ -128,3 +128,18 @@ def test_open_a_file_then_find_activate_and_close_its_window(ctx):
 def test_open_names_what_it_could_not_open(ctx):
     with pytest.raises(SetupError, match="no such file or program: /home/user/none.txt"):
         Open({"path": "/home/user/none.txt"}).run(ctx)
+
+
+@pytest.mark.skipif(not shutil.which("mousepad"), reason="needs mousepad (apt-get install mousepad)")
+def test_osworld_save_postconfig_saves_the_focused_document(ctx):
+    """The postconfig most tasks end with: focus the window, then pyautogui presses ctrl+s."""
+    note = os.path.join(ctx.env["HOME"], "draft.txt")
+    with open(note, "w") as f:
+        f.write("old\n")
+    Open({"path": "/home/user/draft.txt"}).run(ctx)
+    [wid] = windows.find_windows(ctx, "draft.txt")
+    time.sleep(0.5)  # let the editor settle before typing into it
+    subprocess.run(["xdotool", "type", "--window", wid, "new "], env=ctx.env, check=True)
+    ActivateWindow({"window_name": "draft.txt"}).run(ctx)
+    Execute({"command": ["python", "-c", "import pyautogui; pyautogui.hotkey('ctrl', 's')"]}).run(ctx)
+    assert _wait(lambda: open(note).read() != "old\n", 10), ctx.extra["osworld_log"]

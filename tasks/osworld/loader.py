@@ -1,7 +1,7 @@
 """Loading OSWorld task files as Tasks.
 
-A path may be one task file, a folder (searched recursively for task files; index files in
-it are skipped), or an index such as test_all.json ({domain: [task id, ...]}) whose tasks are
+A path may be one task file, a folder (searched recursively for task files; index files and
+JSON that is not task-like, e.g. cached downloads, are skipped), or an index such as test_all.json ({domain: [task id, ...]}) whose tasks are
 at examples/<domain>/<id>.json beside it. A task's domain is its index key, else the name of
 its file's folder.
 
@@ -52,6 +52,12 @@ def is_index(data: Any) -> bool:
         isinstance(v, list) and all(isinstance(i, str) for i in v) for v in data.values())
 
 
+def looks_like_task(data: Any) -> bool:
+    """Whether JSON found in a folder is meant as a task (and so worth reporting when it is
+    malformed); other JSON there, such as a cached settings file, is passed over."""
+    return isinstance(data, dict) and any(k in data for k in ("evaluator", "instruction", "config"))
+
+
 def scan_osworld(path: str | Path) -> OsworldScan:
     """Load what can be loaded at `path` and collect the problems (never raises for bad files)."""
     path = Path(path)
@@ -59,7 +65,7 @@ def scan_osworld(path: str | Path) -> OsworldScan:
     if path.is_dir():
         for file in sorted(path.rglob("*.json")):
             data = _read(file, scan)
-            if data is None or is_index(data):
+            if data is None or is_index(data) or not looks_like_task(data):
                 continue
             _add(scan, data, file, file.parent.name)
         return scan

@@ -45,7 +45,9 @@ class OsStep:
 
 @dataclass
 class PrepareHome(OsStep):
-    """Create the task HOME with the folders an Ubuntu user has (Desktop, Documents...)."""
+    """Create the task HOME with the folders an Ubuntu user has (Desktop, Documents...), and
+    an empty ~/.Xauthority when the environment names none: X clients such as pyautogui, which
+    many tasks' commands import, refuse to start without one."""
 
     kind: ClassVar[str] = "prepare_home"
 
@@ -53,6 +55,8 @@ class PrepareHome(OsStep):
         home = task_home(ctx)
         for name in HOME_FOLDERS:
             (home / name).mkdir(parents=True, exist_ok=True)
+        if not ctx.env.get("XAUTHORITY"):
+            (home / ".Xauthority").touch()
 
 
 @dataclass
