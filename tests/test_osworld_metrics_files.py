@@ -142,3 +142,15 @@ def test_image_size_and_text_position(tmp_path):
     right = str(make_image(tmp_path / "r.png", size=(100, 40), color=(255, 255, 255), box=((60, 5, 90, 15), (0, 0, 0))))
     assert images.check_textbox_on_leftside(left) == 1.0 and images.check_textbox_on_leftside(right) == 0.0
     shutil.copy(img, tmp_path / "copy.png")
+
+
+def test_background_and_shape_position(tmp_path):
+    mask = str(make_image(tmp_path / "mask.png", size=(40, 30), color=(0, 0, 0), box=((0, 0, 39, 9), (255, 255, 255))))
+    green = str(make_image(tmp_path / "g.png", size=(40, 30), color=(10, 200, 10)))
+    red = str(make_image(tmp_path / "r.png", size=(40, 30), color=(200, 10, 10), box=((0, 10, 39, 29), (10, 200, 10))))
+    assert images.check_green_background(green, mask) == 1.0
+    assert images.check_green_background(red, mask) == 0.0
+    centred = str(make_image(tmp_path / "c.png", size=(100, 100), color=(255, 255, 255), box=((45, 45, 55, 55), (255, 255, 0))))
+    corner = str(make_image(tmp_path / "k.png", size=(100, 100), color=(255, 255, 255), box=((0, 0, 10, 10), (255, 255, 0))))
+    assert images.check_triangle_position(centred) == 1.0
+    assert images.check_triangle_position(corner) == 0.0

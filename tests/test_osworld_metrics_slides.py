@@ -109,3 +109,45 @@ def _png(tmp_path: Path) -> Path:
     from osworld_fixtures import make_image
 
     return make_image(tmp_path / "pic.png")
+
+
+def test_presentation_settings_and_backgrounds(tmp_path):
+    from pptx.dml.color import RGBColor
+
+    from tasks.osworld.metrics import office_settings as office
+
+    a = str(make_pptx(tmp_path / "a.pptx", [["One"], ["Two"]]))
+    portrait = edit(a, tmp_path / "p.pptx", lambda p: (setattr(p, "slide_width", Inches(7.5)),
+                                                       setattr(p, "slide_height", Inches(10))))
+    assert office.check_slide_orientation_Portrait(portrait) == 1.0
+    assert office.check_slide_orientation_Portrait(a) == 0.0
+
+    def transition(prs):
+        from lxml import etree
+
+        ns = "http://schemas.openxmlformats.org/presentationml/2006/main"
+        t = etree.SubElement(prs.slides[1]._element, f"{{{ns}}}transition")
+        etree.SubElement(t, f"{{{ns}}}dissolve")
+
+    faded = edit(a, tmp_path / "t.pptx", transition)
+    assert office.check_transition(faded, {"slide_idx": 1, "transition_type": "dissolve"}) == 1.0
+    assert office.check_transition(faded, {"slide_idx": 0, "transition_type": "dissolve"}) == 0.0
+
+    def paint(prs):
+        for slide in prs.slides:
+            slide.background.fill.solid()
+            slide.background.fill.fore_color.rgb = RGBColor(0, 0, 255)
+
+    blue = edit(a, tmp_path / "b.pptx", paint)
+    assert office.evaluate_presentation_fill_to_rgb_distance(blue, {"rgb": [0, 0, 255]}) == 1.0
+    assert office.evaluate_presentation_fill_to_rgb_distance(blue, {"rgb": [0, 0, 255], "original_rgb": [0, 0, 255]}) == 0.0
+
+    xcu = tmp_path / "registrymodifications.xcu"
+    xcu.write_text('<?xml version="1.0"?><oor:items xmlns:oor="http://openoffice.org/2001/registry">'
+                   '<item oor:path="/org.openoffice.Office.Impress/Misc/Start"><prop oor:name="EnablePresenterScreen">'
+                   '<value>false</value></prop></item><item oor:path="/org.openoffice.Office.Common/Save/Document">'
+                   '<prop oor:name="AutoSaveTimeIntervall"><value>3</value></prop></item></oor:items>')
+    assert office.check_presenter_console_disable(str(xcu)) == 1.0
+    assert office.check_presenter_console_disable(a) == 0.0
+    assert office.check_auto_saving_time(str(xcu), {"minutes": 3}) == 1.0
+    assert office.check_auto_saving_time(str(xcu), {"minutes": 5}) == 0.0

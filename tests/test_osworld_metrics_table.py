@@ -100,7 +100,6 @@ def test_style_rule_includes_conditional_formats(tmp_path, gold):
 
     def red_by_rule(wb, ws):
         from openpyxl.formatting.rule import CellIsRule
-        from openpyxl.styles.differential import DifferentialStyle  # noqa: F401 (what the rule stores)
 
         ws.conditional_formatting.add("B2:B3", CellIsRule(operator="greaterThan", formula=["1.5"],
                                                           fill=openpyxl.styles.PatternFill(bgColor="FFFF0000")))

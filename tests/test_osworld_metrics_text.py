@@ -205,3 +205,14 @@ def test_same_url_ignores_www_scheme_and_public_suffix():
     assert urls.same_url("bbc.co.uk/news", "http://www.bbc.com/news")
     assert not urls.same_url("airbnb.com", "https://airbnb.com")  # as OSWorld: schemes must agree
     assert not urls.same_url("https://a.com/x", "https://a.com/y")
+
+
+def test_thunderbird_folders(tmp_path):
+    msg = "FROM - Mon\nX-Mozilla-Status: 0001\nSubject: {}\n\nbody\n"
+    gone = "FROM - Tue\nX-Mozilla-Status: 0009\nSubject: old\n\nbody\n"
+    inbox = write(tmp_path, "Inbox", msg.format("a") + msg.format("b") + gone)
+    same = write(tmp_path, "Inbox2", msg.format("b") + msg.format("a") + msg.format("a"))
+    other = write(tmp_path, "Inbox3", msg.format("a"))
+    assert apps.check_thunderbird_folder(inbox, same) == 1.0
+    assert apps.check_thunderbird_folder([inbox], [other]) == 0.0
+    assert apps.check_thunderbird_folder(inbox, same, remove_duplicate=False) == 0.0

@@ -171,3 +171,35 @@ def check_config_status(result: str | None, rule: dict) -> float:
         if isinstance(key, list) and len(key) == 2 and items[:2] == key and items[-1] == rule["value"]:
             return 1.0
     return 0.0
+
+
+def check_thunderbird_folder(result: Any, expected: Any, ignore_status: bool = False, ignore_keys: bool = False,
+                             remove_deleted: bool = True, remove_duplicate: bool = True, **_: Any) -> float:
+    """1 when each mbox folder file holds the same messages as its expected one. Messages
+    start with 'FROM - '; deleted ones (X-Mozilla-Status 0008/0009) are dropped by default, so
+    are duplicates; ignore_status/ignore_keys drop those headers before comparing.
+    (OSWorld's own version skipped every non-empty message, so it compared nothing; this one
+    compares what its docstring says.)"""
+    results = result if isinstance(result, list) else [result]
+    wanted = expected if isinstance(expected, list) else [expected]
+
+    def messages(path: str) -> list[str]:
+        out = []
+        for mail in _read(path).strip().split("FROM - "):
+            if not mail.strip():
+                continue
+            if remove_deleted and re.search(r"X-Mozilla-Status: 000[89]", mail):
+                continue
+            if ignore_status:
+                mail = re.sub(r"X-Mozilla-Status\d?:[\s\d]+", "", mail)
+            if ignore_keys:
+                mail = re.sub(r"(X-Mozilla-Keys:[^\n]*?)\n(MIME-Version)", r"\2", mail)
+            out.append("FROM - " + mail.strip())
+        return sorted(set(out)) if remove_duplicate else sorted(out)
+
+    for got, want in zip(results, wanted):
+        if not got or not want:
+            return 0.0
+        if messages(got) != messages(want):
+            return 0.0
+    return 1.0

@@ -233,3 +233,34 @@ def compare_image_list(result: Any, expected: Any) -> float:
         if ImageChops.difference(a.convert(b.mode), b).getbbox():
             return 0.0
     return 1.0
+
+
+def check_green_background(result: str | None, expected: str | None) -> float:
+    """1 when every pixel that is not black in the expected image is green in the result
+    (green above red and blue)."""
+    import numpy as np
+
+    a, b = _open(result), _open(expected)
+    if a is None or b is None or a.size != b.size:
+        return 0.0
+    src = np.asarray(a.convert("RGB")).astype(int)
+    background = np.asarray(b.convert("RGB")).any(axis=2)
+    r, g, bl = src[..., 0], src[..., 1], src[..., 2]
+    return float(bool(np.all(((g > r) & (g > bl))[background])))
+
+
+def check_triangle_position(result: str | None) -> float:
+    """1 when the shape in the image's second most common colour has its centroid within 5%
+    of the image's centre (per axis)."""
+    import numpy as np
+
+    img = _open(result)
+    if img is None:
+        return 0.0
+    pixels = np.asarray(img.convert("RGB"))
+    colours, counts = np.unique(pixels.reshape(-1, 3), axis=0, return_counts=True)
+    if len(colours) < 2:
+        return 0.0
+    shape = np.all(pixels == colours[np.argsort(counts)][-2], axis=2)
+    centre, size = np.argwhere(shape).mean(axis=0), np.array(pixels.shape[:2])
+    return float(bool(np.all(np.abs(centre - size / 2) < 0.05 * size)))
