@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ from osworld_fixtures import make_ctx, make_xlsx
 from tasks.osworld import chrome, windows
 from tasks.osworld.getters.browser import (active_tab_info, active_tab_url_parse, active_url_from_accessTree,
                                            open_tabs_info, url_dashPart)
-from tasks.osworld.steps import ActivateWindow, ChromeCloseTabs, ChromeOpenTabs, Launch, Open, PrepareHome
+from tasks.osworld.steps import ActivateWindow, ChromeCloseTabs, ChromeOpenTabs, Execute, Launch, Open, PrepareHome
 
 
 @pytest.fixture
@@ -27,16 +28,12 @@ def ctx(tmp_path, xvfb_display):
     c.close()
 
 
-def _cmdline(pid: int) -> list[str]:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("chromium"), reason="needs chromium (apt-get install chromium)")
 def test_chrome_tabs_open_list_and_close_on_the_tasks_own_port(ctx):
     Launch({"command": ["google-chrome", "--remote-debugging-port=1337"]}).run(ctx)
     Launch({"command": ["socat", "tcp-listen:9222,fork", "tcp:localhost:1337"]}).run(ctx)  # skipped
-    args = _cmdline(ctx.processes[-1].pid)
+    args = ctx.processes[-1].args  # the command the browser was started with
     assert len(ctx.processes) == 1
     port = chrome.debug_port(ctx)
     assert f"--remote-debugging-port={port}" in args and "--remote-debugging-port=1337" not in args
@@ -101,13 +98,24 @@ def _eventually(predicate, timeout=15.0) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice Calc (apt-get install libreoffice-calc)")
-def test_open_a_workbook_in_libreoffice_and_activate_it_by_its_osworld_title(ctx):
-    make_xlsx(Path(ctx.env["HOME"]) / "Budget.xlsx", [["Month", "Total"], ["Jan", 3]])
+def test_a_calc_task_edited_then_saved_by_its_postconfig_is_scored(ctx):
+    """Open a workbook by OSWorld's `open`, type into it, run the usual postconfig (activate
+    the window by its exact title, ctrl+s through pyautogui) and score with compare_table:
+    no first-start dialog or format question may stop the save."""
+    from tasks.osworld.metrics.table import compare_table
+
+    book = make_xlsx(Path(ctx.env["HOME"]) / "Budget.xlsx", [["Month", "Total"], ["Jan", 3]])
     Open({"path": "/home/user/Budget.xlsx"}).run(ctx)
     title = "Budget.xlsx - LibreOffice Calc"
     assert _eventually(lambda: bool(windows.find_windows(ctx, title, strict=True)), 30)
+    time.sleep(1.0)  # Calc draws its grid after mapping the window
     ActivateWindow({"window_name": title, "strict": True}).run(ctx)
     assert ctx.extra["osworld_log"][-1] == f"activate_window {title!r}: 1 found"
+    subprocess.run(["xdotool", "type", "--delay", "30", "hello"], env=ctx.env, check=True)
+    subprocess.run(["xdotool", "key", "Return"], env=ctx.env, check=True)
+    Execute({"command": ["python", "-c", 'import pyautogui; pyautogui.hotkey("ctrl", "s");']}).run(ctx)
+    rule = {"type": "check_cell", "sheet_idx": 0, "coordinate": "A1", "props": {"value": {"method": "eq", "ref": "hello"}}}
+    assert _eventually(lambda: compare_table(str(book), None, rules=[rule]) == 1.0, 15)
 
 
 @pytest.mark.skipif(not shutil.which("mousepad"), reason="needs mousepad (apt-get install mousepad)")

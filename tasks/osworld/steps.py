@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..task import MissingResource, SetupError
 from . import chrome, procs, windows
 from .cache import find_cached
+from .home import prepare_home
 from .paths import as_bool, eval_dir, note, prepare_argv, prepare_shell, split_command, task_home, vm_path
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 
 OPEN_TIMEOUT = 60.0
 """Seconds `open` waits for the file's window (OSWorld waited up to 30 minutes)."""
-
-HOME_FOLDERS = ("Desktop", "Documents", "Downloads", "Music", "Pictures", "Videos")
 
 _OFFICE = {".xlsx": "--calc", ".xls": "--calc", ".xlsm": "--calc", ".ods": "--calc", ".csv": "--calc",
            ".docx": "--writer", ".doc": "--writer", ".odt": "--writer", ".rtf": "--writer",
@@ -45,18 +44,13 @@ class OsStep:
 
 @dataclass
 class PrepareHome(OsStep):
-    """Create the task HOME with the folders an Ubuntu user has (Desktop, Documents...), and
-    an empty ~/.Xauthority when the environment names none: X clients such as pyautogui, which
-    many tasks' commands import, refuse to start without one."""
+    """Make the task HOME look like OSWorld's VM user: usual folders, apps past their first
+    start (see home.py)."""
 
     kind: ClassVar[str] = "prepare_home"
 
     def run(self, ctx):
-        home = task_home(ctx)
-        for name in HOME_FOLDERS:
-            (home / name).mkdir(parents=True, exist_ok=True)
-        if not ctx.env.get("XAUTHORITY"):
-            (home / ".Xauthority").touch()
+        prepare_home(ctx, task_home(ctx))
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
@@ -119,9 +120,26 @@ def open_tabs_info(ctx, config) -> list[dict]:
 
 
 def active_tab_info(ctx, config) -> dict | None:
-    """{'title', 'url'} of the active tab (DevTools lists the most recently active first)."""
+    """{'title', 'url'} of the active tab: the one whose title the browser window shows
+    ('<title> - Chromium'), else the first DevTools lists (its most recently active)."""
     tabs = open_tabs_info(ctx, config)
-    return tabs[0] if tabs else None
+    if not tabs:
+        return None
+    shown = _window_titles(ctx)
+    for tab in tabs:
+        if any(t == tab["title"] or t.startswith(tab["title"] + " - ") for t in shown):
+            return tab
+    return tabs[0]
+
+
+def _window_titles(ctx) -> list[str]:
+    try:
+        ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--class", "chromium|chrome"], env=ctx.env,
+                             capture_output=True, text=True, timeout=10).stdout.split()
+        return [subprocess.run(["xdotool", "getwindowname", w], env=ctx.env, capture_output=True,
+                               text=True, timeout=10).stdout.strip() for w in ids]
+    except (OSError, subprocess.TimeoutExpired):
+        return []
 
 
 def active_url_from_accessTree(ctx, config) -> str | None:  # noqa: N802 (OSWorld's name)
