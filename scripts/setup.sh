@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   xvfb xdotool xclip x11-utils openbox   # virtual displays, window queries, clipboard, a light WM
+  tmux                                   # terminals whose output OSWorld checkers read
   mousepad                               # the text editor the examples and tests drive
   chromium                               # browser tasks, and rendering the HTML report in tests
   libreoffice-calc libreoffice-writer    # office tasks of the suites

@@ -87,6 +87,11 @@ def test_check_json_summary(tmp_path):
     assert out.returncode == 0, out.stderr
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     assert summary == {"tasks": 1, "valid": 1, "runnable": 1, "unsupported": {}}
+    (tmp_path / "bad.yaml").write_text("id: x\ncolour: red\n")  # one file, two problems
+    out = gui_agent("check", str(tmp_path), "--json")
+    assert out.returncode == 2
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    assert summary == {"tasks": 2, "valid": 1, "runnable": 1, "unsupported": {}}
 
 
 @pytest.mark.parametrize("args,needle", [

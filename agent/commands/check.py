@@ -29,13 +29,15 @@ def command(paths, as_json):
     from tasks.load import load_tasks
     from tasks.task import TaskFileError
 
-    valid = runnable = problems = 0
+    valid = runnable = 0
+    bad_files: set[str] = set()
     unsupported: Counter[str] = Counter()
     for path in paths:
         try:
             tasks = load_tasks(path)
         except TaskFileError as exc:
-            problems += len(exc.problems)
+            # Every problem line starts with its file; a file with mistakes is one invalid task.
+            bad_files.update(line.split(": ", 1)[0] for line in exc.problems)
             for line in exc.problems:
                 click.echo(f"error: {line}", err=True)
             continue
@@ -49,7 +51,7 @@ def command(paths, as_json):
                 runnable += 1
         click.echo(f"ok: {path}: {len(tasks)} task(s)", err=as_json)
     if as_json:
-        total = valid + problems
+        total = valid + len(bad_files)
         click.echo(json.dumps({"tasks": total, "valid": valid, "runnable": runnable,
                                "unsupported": dict(unsupported.most_common())}))
-    sys.exit(2 if problems else 0)
+    sys.exit(2 if bad_files else 0)
