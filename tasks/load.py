@@ -69,39 +69,38 @@ def load_yaml_task(path: str | Path) -> Task:
     )
 
 
-def load_tasks(path: str | Path) -> list[Task]:
-    """Every task a path names: a YAML or JSON task file, a folder of them, or an OSWorld index.
+def scan_tasks(path: str | Path) -> tuple[list[Task], list[str]]:
+    """The tasks at `path` that load, and one 'file: field: why' line per problem (never raises).
 
-    Raises TaskFileError listing every problem found (other files' tasks are not returned then).
+    `path` is a YAML or JSON task file, a folder of them, or an OSWorld index.
     """
     path = Path(path)
     if not path.exists():
-        raise TaskFileError([f"{path}: no such file or folder"])
-    if path.is_file() and path.suffix in YAML_SUFFIXES:
-        return [load_yaml_task(path)]
-    if path.is_file() and path.suffix == ".json":
-        return _osworld(path)
+        return [], [f"{path}: no such file or folder"]
+    if path.is_file() and path.suffix not in (*YAML_SUFFIXES, ".json"):
+        return [], [f"{path}: not a task file (expected .yaml, .yml or .json)"]
+    tasks: list[Task] = []
+    problems: list[str] = []
+    yaml_files = [path] if path.suffix in YAML_SUFFIXES else []
     if path.is_dir():
-        tasks: list[Task] = []
-        problems: list[str] = []
-        for file in sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES):
-            try:
-                tasks.append(load_yaml_task(file))
-            except TaskFileError as exc:
-                problems.extend(exc.problems)
-        if any(path.rglob("*.json")):
-            try:
-                tasks.extend(_osworld(path))
-            except TaskFileError as exc:
-                problems.extend(exc.problems)
-        if problems:
-            raise TaskFileError(problems)
-        return tasks
-    raise TaskFileError([f"{path}: not a task file (expected .yaml, .yml or .json)"])
+        yaml_files = sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES)
+    for file in yaml_files:
+        try:
+            tasks.append(load_yaml_task(file))
+        except TaskFileError as exc:
+            problems.extend(exc.problems)
+    if path.suffix == ".json" or (path.is_dir() and any(path.rglob("*.json"))):
+        from .osworld import scan_osworld
+
+        scan = scan_osworld(path)
+        tasks.extend(scan.tasks)
+        problems.extend(scan.problems)
+    return tasks, problems
 
 
-def _osworld(path: Path) -> list[Task]:
-    from .osworld import load_osworld
-
-    return load_osworld(path)
-
+def load_tasks(path: str | Path) -> list[Task]:
+    """Every task a path names; raises TaskFileError listing every problem found."""
+    tasks, problems = scan_tasks(path)
+    if problems:
+        raise TaskFileError(problems)
+    return tasks

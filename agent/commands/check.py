@@ -26,21 +26,17 @@ def command(paths, as_json):
 
     Exit status: 0 all valid, 2 some file has mistakes.
     """
-    from tasks.load import load_tasks
-    from tasks.task import TaskFileError
+    from tasks.load import scan_tasks
 
     valid = runnable = 0
     bad_files: set[str] = set()
     unsupported: Counter[str] = Counter()
     for path in paths:
-        try:
-            tasks = load_tasks(path)
-        except TaskFileError as exc:
-            # Every problem line starts with its file; a file with mistakes is one invalid task.
-            bad_files.update(line.split(": ", 1)[0] for line in exc.problems)
-            for line in exc.problems:
-                click.echo(f"error: {line}", err=True)
-            continue
+        tasks, problems = scan_tasks(path)
+        # Every problem line starts with its file; a file with mistakes is one invalid task.
+        bad_files.update(line.split(": ", 1)[0] for line in problems)
+        for line in problems:
+            click.echo(f"error: {line}", err=True)
         valid += len(tasks)
         for task in tasks:
             if task.unsupported:
@@ -49,7 +45,8 @@ def command(paths, as_json):
                     click.echo(f"unsupported: {task.source}: {', '.join(task.unsupported)}")
             else:
                 runnable += 1
-        click.echo(f"ok: {path}: {len(tasks)} task(s)", err=as_json)
+        if tasks or not problems:
+            click.echo(f"ok: {path}: {len(tasks)} task(s)", err=as_json)
     if as_json:
         total = valid + len(bad_files)
         click.echo(json.dumps({"tasks": total, "valid": valid, "runnable": runnable,
