@@ -214,6 +214,9 @@ class Batch:
             h.kill()
 
     def _write_summary(self, ended: bool = False) -> dict[str, Any]:
+        if ended:  # the files are the truth: a task may have ended as its worker was stopped
+            for t in self.plan.tasks:
+                self.results[t.key] = finished(t.folder) or self.results.get(t.key)
         entries = [Entry(t.folder.parent.name, t.folder.name, self.results.get(t.key)) for t in self.plan.tasks]
         body = summarize(entries, **self.meta, workers=self.cfg.workers, started=self.started,
                          ended=stamp() if ended else None, duration_s=round(time.monotonic() - self.t0, 1),

@@ -25,14 +25,18 @@ class SettleAfterSetup:
     """Longer than per-action settling: starting apps pause between their first and real paint."""
     timeout_s: float = 30.0
     """An animated screen never settles; go on after this long."""
+    ms: float | None = None
+    """Milliseconds the last run waited (None when it did not run: set-up failed before it)."""
 
     def run(self, ctx: "TaskContext") -> None:
         if ctx.driver is None:
             return
         done = settle(ctx.driver.screenshot, None, SettleConfig(quiet_s=self.quiet_s, timeout_s=self.timeout_s))
-        ctx.extra["setup_settle_ms"] = round(done.ms, 1)
+        self.ms = ctx.extra["setup_settle_ms"] = round(done.ms, 1)
 
 
-def with_settle(task: "Task") -> "Task":
-    """A copy of `task` whose set-up ends with SettleAfterSetup (the original is not changed)."""
-    return replace(task, setup=[*task.setup, SettleAfterSetup()])
+def with_settle(task: "Task") -> tuple["Task", SettleAfterSetup]:
+    """A copy of `task` whose set-up ends with a SettleAfterSetup, and that step (to read its
+    `ms` after the run). The original task is not changed."""
+    step = SettleAfterSetup()
+    return replace(task, setup=[*task.setup, step]), step

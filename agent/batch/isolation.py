@@ -133,3 +133,30 @@ def die_with_parent(parent_pid: int) -> None:
         pass  # not Linux: an orphaned worker notices its closed pipe instead
     if os.getppid() != parent_pid:
         raise SystemExit(0)
+
+
+class OutLocked(Exception):
+    """Another batch is writing to the same results folder."""
+
+
+def lock_out(out: Path):
+    """Hold an exclusive lock on OUT for this process's lifetime (returns the open lock file;
+    the OS releases it when the process ends, however it ends). Raises OutLocked when another
+    batch holds it: two batches on one folder would redo each other's tasks in flight."""
+    import fcntl
+
+    path = out / ".workers" / "batch.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    f = open(path, "a+")
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0)
+        holder = f.read().strip() or "?"
+        f.close()
+        raise OutLocked(f"{out}: another batch (process {holder}) is writing here") from None
+    f.seek(0)
+    f.truncate()
+    f.write(str(os.getpid()))
+    f.flush()
+    return f

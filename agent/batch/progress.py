@@ -29,7 +29,7 @@ def status_style(status: str, score: float) -> str:
 class BatchView:
     """The live display. Use as a context manager; all methods are safe to call from the loop."""
 
-    def __init__(self, total: int, done: list[dict[str, Any]], workers: int, console: Console | None = None):
+    def __init__(self, total: int, done: list[dict[str, Any]], console: Console | None = None):
         self.console = console or Console(stderr=True)
         self.scores = [float(r.get("score") or 0.0) for r in done]
         self.workers: dict[int, str] = {}

@@ -5,6 +5,7 @@ Definitions (also in docs/batch.md):
 - score: the sum of the finished tasks' scores (each 0..1); solved: tasks scoring 1.
 - success_rate: score / finished, as OSWorld counts it (skipped tasks score 0 and count).
 - success_rate_ran: score / (finished - skipped), the rate over tasks that could run at all.
+- skip_reasons: reason -> skipped tasks; a task unsupported for two reasons counts under both.
 """
 
 from __future__ import annotations
@@ -52,19 +53,20 @@ def summarize(entries: Iterable[Entry], **meta: Any) -> dict[str, Any]:
     skipped = [{"domain": e.domain, "task_id": e.task_id, "status": e.result.get("status"),
                 "reason": e.result.get("error")}
                for e in entries if e.result is not None and e.result.get("status") in SKIPPED]
-    reasons = Counter(_reason_kind(s["reason"]) for s in skipped)
+    reasons = Counter(kind for s in skipped for kind in _reason_kinds(s["reason"]))
     return {**meta, **_counts(entries),
             "by_domain": {d: _counts(es) for d, es in sorted(domains.items())},
             "by_status": dict(statuses.most_common()),
             "skip_reasons": dict(reasons.most_common()), "skipped_tasks": skipped}
 
 
-def _reason_kind(reason: str | None) -> str:
-    """A reason without its task-specific tail, to count alike reasons together."""
+def _reason_kinds(reason: str | None) -> list[str]:
+    """What a skip reason says without its task-specific tail, to count alike reasons together:
+    each unsupported kind ('metric:compare_pdf') on its own, else the text before the first colon."""
     text = (reason or "").strip()
     if text.startswith("not supported yet: "):
-        return text  # the unsupported kinds are the useful part
-    return text.split(":", 1)[0] if ":" in text else text or "(no reason given)"
+        return [f"unsupported {k.strip()}" for k in text.removeprefix("not supported yet: ").split(",")]
+    return [text.split(":", 1)[0] if ":" in text else text or "(no reason given)"]
 
 
 def scan(out: Path) -> list[Entry]:

@@ -25,15 +25,17 @@ from .config import BatchConfig
 from .home import reset_home
 from .isolation import MARKER, WorkerDirs, die_with_parent, kill_marked
 
-_stopping = False
+_state = {"stopping": False, "reporting": False}
+"""stopping: a stop signal came. reporting: a task has ended and the batch has not heard yet."""
 
 
 def _on_signal(signum, frame) -> None:
-    # Raised once, at whatever the worker is doing; the runner turns it into `interrupted`.
-    global _stopping
-    if not _stopping:
-        _stopping = True
-        raise KeyboardInterrupt
+    # Raised once, at whatever the worker is doing (the runner turns it into `interrupted`),
+    # except while a finished task is being reported: that report must reach the batch.
+    if not _state["stopping"]:
+        _state["stopping"] = True
+        if not _state["reporting"]:
+            raise KeyboardInterrupt
 
 
 class Worker:
@@ -89,7 +91,7 @@ class Worker:
         from .first_frame import with_settle
 
         key = msg["key"]
-        task = with_settle(self.task(key))
+        task, settled = with_settle(self.task(key))
         reset_home(self.dirs)
         if msg.get("replay"):
             policy, label = ScriptedPolicy.from_file(msg["replay"]), f"script:{msg['replay']}"
@@ -102,8 +104,10 @@ class Worker:
         try:
             r = run_task(task, self.driver, policy, self.cfg.out, env=env, cache_dir=cache, meta=meta,
                          on_step=lambda rec: self.chan.send({"ev": "step", "key": key, "step": rec["step"]}))
+            _state["reporting"] = True
             done = {"status": r.status, "score": r.score, "steps": r.steps, "error": r.error}
         except Exception as exc:  # the runner recorded it; make it final so the batch moves on
+            _state["reporting"] = True
             traceback.print_exc()
             error = "".join(traceback.format_exception_only(exc)).strip()
             folder = Path(msg["folder"])
@@ -111,16 +115,19 @@ class Worker:
             done = {"status": CRASHED, "score": 0.0, "steps": body.get("steps", 0), "error": error}
         finally:
             kill_marked(self.apps_marker)  # apps the agent opened itself, and their children
-        print(f"{time.strftime('%H:%M:%S')} {done['status']} {key} score={done['score']}", flush=True)
+        # setup_settle_ms: how long the screen took to settle after set-up (bench/batch_throughput.py)
+        print(f"{time.strftime('%H:%M:%S')} {done['status']} {key} score={done['score']} "
+              f"setup_settle_ms={settled.ms}", flush=True)
         return {"ev": "done", "key": key, **done}
 
     def serve(self) -> None:
-        while not _stopping:
+        while not _state["stopping"]:
             msg = self.chan.recv()
             if msg is None or msg.get("op") == "stop":
                 return
             if msg.get("op") == "run":
                 self.chan.send(self.run(msg))
+                _state["reporting"] = False
 
     def close(self) -> None:
         if self.driver is not None:

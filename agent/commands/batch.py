@@ -71,6 +71,7 @@ def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_win
 
     from agent.batch.config import BatchConfig, ModelOptions
     from agent.batch.engine import Batch, BatchAborted
+    from agent.batch.isolation import OutLocked, lock_out
     from agent.batch.plan import make_plan
     from agent.batch.progress import BatchView, status_line, summary_table
 
@@ -86,22 +87,30 @@ def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_win
                       screen=parse_size(screen), window_manager=not no_window_manager,
                       retry=[s.strip() for s in retry.split(",") if s.strip()])
     err = Console(stderr=True)
+    if not err.is_terminal:  # a log file: one line per task, however long
+        err = Console(stderr=True, width=200)
+    cfg.out.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = lock_out(cfg.out)  # held until the batch ends, or the process does
+    except OutLocked as exc:
+        raise UserError(str(exc)) from None
     with user_errors():
         plan = make_plan(cfg)
     for line in plan.warnings:
         err.print(f"[yellow]warning:[/] {line}", markup=True, highlight=False)
-    cfg.out.mkdir(parents=True, exist_ok=True)
     err.print(f"{len(plan.tasks)} tasks: {len(plan.done)} already finished, {len(plan.skip)} to skip, "
               f"{len(plan.todo)} to run with {workers} worker(s)", highlight=False)
     meta = {"out": str(cfg.out), "paths": [str(p) for p in cfg.paths],
             "policy": f"replay:{cfg.replay}" if cfg.replay else cfg.models.model,
             "screen": f"{cfg.screen[0]}x{cfg.screen[1]}"}
-    view = BatchView(len(plan.tasks), list(plan.done.values()), workers, console=err)
+    view = BatchView(len(plan.tasks), list(plan.done.values()), console=err)
     try:
         with view:
             outcome = Batch(cfg, plan, view, meta).run()
     except BatchAborted as exc:
         raise UserError(str(exc)) from None
+    finally:
+        lock.close()
     # A log file gets a table wide enough for long domain names.
     Console(width=None if sys.stdout.isatty() else 120).print(summary_table(outcome.summary))
     click.echo(f"statuses: {status_line(outcome.summary)}")
