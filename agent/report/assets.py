@@ -31,7 +31,7 @@ button.link { background:none; border:0; padding:0; color:#0969da; cursor:pointe
 .filters { position:sticky; top:0; z-index:5; background:var(--bg); padding:8px 0; display:flex; flex-wrap:wrap; gap:8px; align-items:center; border-bottom:1px solid var(--line); }
 .filters select, .filters input, .filters button { font:inherit; padding:3px 6px; }
 .filters input { min-width:220px; }
-details.task { background:var(--card); border:1px solid var(--line); border-left:5px solid var(--pend); border-radius:6px; margin:8px 0; }
+details.task { scroll-margin-top:64px; background:var(--card); border:1px solid var(--line); border-left:5px solid var(--pend); border-radius:6px; margin:8px 0; }
 details.task.o-solved { border-left-color:var(--ok); } details.task.o-failed { border-left-color:var(--bad); }
 details.task.o-skipped { border-left-color:var(--skip); }
 details.task > summary { cursor:pointer; padding:8px 12px; display:flex; flex-wrap:wrap; gap:10px; align-items:baseline; }
