@@ -191,12 +191,17 @@ def mixed_suite_run(tmp_path_factory) -> SuiteRun:
     extra = root / "suite"
     # Wrong trajectories of real tasks: the checkers must say 0.
     yaml_variant(SUITE / "mousepad/list.yaml", extra / "mousepad/list-wrong.yaml", "mousepad-list-wrong")
-    write_replay(replay, "mousepad-list-wrong", typing("milk\nbred\n"))
+    write_replay(replay, "mousepad-list-wrong", [  # also every kind of mark the report draws
+        {"type": "click", "x": 640, "y": 420}, {"type": "type", "text": "milk\nbred\n"},
+        {"type": "click", "x": 400, "y": 240, "count": 2}, {"type": "drag", "x": 340, "y": 240, "to_x": 520, "to_y": 262},
+        {"type": "scroll", "x": 640, "y": 420, "direction": "down", "amount": 3},
+        {"type": "click", "x": 640, "y": 420, "button": "right"}, {"type": "key", "keys": ["esc"]},
+        {"type": "key", "keys": ["ctrl", "s"]}])
     osworld_variant(SUITE / "libreoffice_calc/order-totals.json", extra / "libreoffice_calc/wrong.json",
                     "calc-order-totals-wrong")
-    write_replay(replay, "calc-order-totals-wrong", [
-        {"type": "click", "x": 330, "y": 172}, {"type": "type", "text": "=B2+C2\n=B3+C3\n=B4+C4\n"},
-        {"type": "key", "keys": ["ctrl", "s"]}])
+    right = [json.loads(line) for line in (SUITE / "replay/calc-order-totals.jsonl").read_text().splitlines()]
+    write_replay(replay, "calc-order-totals-wrong",  # sums instead of products
+                 [{**a, "text": a["text"].replace("*", "+")} if a["type"] == "type" else a for a in right])
     # An infeasible task the agent claims to have done.
     osworld_variant(SUITE / "os/infeasible-font.json", extra / "os/infeasible-claimed.json", "os-infeasible-claimed")
     write_replay(replay, "os-infeasible-claimed", [{"type": "done", "status": "success"}])

@@ -10,7 +10,7 @@ import signal
 import pytest
 
 from tests.batch_fixtures import (leftovers, mousepad_task, needs_apps, results, run_batch, start_batch, stop,
-                                  typing, wait_until, write_replay)
+                                  typing, wait_until, write_replay, write_yaml)
 
 pytestmark = needs_apps
 
@@ -23,6 +23,14 @@ def _files(folder):
     return {name: (folder / name).stat().st_mtime_ns for name in names}
 
 
+def _finished_and_in_flight(out) -> bool:
+    """A task has finished and another has recorded its first step and is going on."""
+    folders = list(out.glob("notes/*"))
+    going = [f for f in folders if not (f / "result.txt").exists() and (f / "traj.jsonl").exists()
+             and (f / "traj.jsonl").read_text().count("\n") >= 1]
+    return any((f / "result.txt").exists() for f in folders) and bool(going)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill", "sigterm"])
 def test_a_killed_batch_resumes_losing_nothing(sig, tmp_path):
     tasks, replay, out = tmp_path / "tasks", tmp_path / "replay", tmp_path / "out"
@@ -32,7 +40,7 @@ def test_a_killed_batch_resumes_losing_nothing(sig, tmp_path):
     args = (str(tasks), "--out", str(out), "--replay", str(replay), "--workers", "2")
 
     proc = start_batch(*args, log=tmp_path / "first.log")
-    wait_until(lambda: list(out.glob("notes/*/result.txt")), 90, "a first finished task")
+    wait_until(lambda: _finished_and_in_flight(out), 90, "a finished task and one in flight")
     code = stop(proc, sig)
     assert code == (-9 if sig == signal.SIGKILL else 130), (tmp_path / "first.log").read_text()[-2000:]
     # Workers notice (SIGTERM from the kernel when their batch died), record, and stop their apps.
@@ -63,3 +71,19 @@ def test_a_killed_batch_resumes_losing_nothing(sig, tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert (summary["finished"], summary["solved"], summary["interrupted"]) == (N, N, False)
     assert not leftovers(again.pid)
+
+
+def test_a_second_batch_on_the_same_folder_is_refused(tmp_path):
+    tasks, replay, out = tmp_path / "tasks", tmp_path / "replay", tmp_path / "out"
+    write_yaml(tasks / "slow.yaml", {"id": "slow", "domain": "misc", "instruction": "Wait.",
+                                     "setup": [{"command": "sleep 30", "timeout": 60}]})
+    write_replay(replay, "slow", [{"type": "wait", "seconds": 0.1}])
+    args = (str(tasks), "--out", str(out), "--replay", str(replay))
+    first = start_batch(*args, log=tmp_path / "first.log")
+    try:
+        wait_until(lambda: list(out.glob("misc/slow/workdir")), 30, "the first batch to start its task")
+        second = run_batch(*args, timeout=60)
+        assert second.returncode == 2 and f"another batch (process {first.pid})" in second.stderr
+    finally:
+        assert stop(first) == 130
+    assert not leftovers(first.pid)

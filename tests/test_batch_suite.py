@@ -15,8 +15,8 @@ pytestmark = [needs_apps, needs_suite_apps]
 SOLVED = {"mousepad/mousepad-list": "success", "mousepad/mousepad-fix-typo": "success",
           "chrome/chrome-signup-form": "success", "libreoffice_calc/calc-order-totals": "done",
           "os/os-infeasible-font": "infeasible"}
-FAILED = {"mousepad/mousepad-list-wrong": "done", "libreoffice_calc/calc-order-totals-wrong": "done",
-          "os/os-infeasible-claimed": "done"}
+FAILED = {"mousepad/mousepad-list-wrong": "max_steps",  # its 8 actions use up the task's 8 steps
+          "libreoffice_calc/calc-order-totals-wrong": "done", "os/os-infeasible-claimed": "done"}
 SKIPPED = {"libreoffice_calc/calc-uncached": ("missing_resource", "https://files.example.invalid/absent.xlsx"),
            "os/os-odd-metric": ("unsupported", "metric:compare_quantum_states"),
            "notes/notes-no-replay": ("no_replay", "notes-no-replay.jsonl")}
@@ -35,7 +35,8 @@ def test_the_batch_ran_to_the_end(run):
 
 def test_recorded_trajectories_solve_their_tasks(run):
     got = {k: (run.results[k]["status"], run.results[k]["txt"]) for k in SOLVED}
-    assert got == {k: (status, 1.0) for k, status in SOLVED.items()}
+    errors = {k: run.results[k]["error"] for k in SOLVED if run.results[k]["error"]}
+    assert got == {k: (status, 1.0) for k, status in SOLVED.items()}, errors
 
 
 def test_wrong_trajectories_score_zero(run):
@@ -84,7 +85,7 @@ def test_summary_counts_by_domain_and_status(run):
     assert s["by_domain"]["libreoffice_calc"] == {
         "tasks": 3, "finished": 3, "pending": 0, "solved": 1, "skipped": 1, "score": 1.0,
         "success_rate": round(1 / 3, 4), "success_rate_ran": 0.5}
-    assert s["by_status"] == {"done": 4, "success": 3, "infeasible": 1, "missing_resource": 1,
+    assert s["by_status"] == {"done": 3, "success": 3, "max_steps": 1, "infeasible": 1, "missing_resource": 1,
                               "unsupported": 1, "no_replay": 1}
     assert s["interrupted"] is False and s["workers"] == 2
     assert "libreoffice_calc" in run.proc.stdout and "summary:" in run.proc.stdout

@@ -73,11 +73,19 @@ def test_every_task_and_step_is_on_the_page(suite):
     assert len(images) == steps == len([a for a in page.find("svg") if a.get("class") == "overlay"])
     for img in images:  # relative links into the results, every one of them there
         assert img["src"].startswith("../") and (path.parent / img["src"]).resolve().is_file()
-    # Chromium form: click, type, triple click, type, click -> three rings, two captions.
-    chrome = text[text.index('id="chrome/chrome-signup-form"'):]
-    chrome = chrome[:chrome.index("</details>")]
-    assert chrome.count('class="ring"') == 3 and chrome.count('class="captext"') == 2
-    assert "type &quot;Ada Lovelace&quot;" in chrome and ">×3<" in chrome
+    # Chromium form: click, type, tab, ctrl+a, type, click -> two rings, four captions.
+    chrome = _task_html(text, "chrome/chrome-signup-form")
+    assert chrome.count('class="ring"') == 2 and chrome.count('class="captext"') == 4
+    assert "type &quot;Ada Lovelace&quot;" in chrome and "key ctrl+a" in chrome
+    # The wrong list: click, type, double click, drag, scroll, right click, esc, ctrl+s.
+    marks = _task_html(text, "mousepad/mousepad-list-wrong")
+    assert marks.count('class="arrow"') == 2 and ">×2<" in marks and ">right<" in marks
+    assert "scroll down 3 at (640, 420)" in marks and "drag from (340, 240) to (520, 262)" in marks
+
+
+def _task_html(text: str, key: str) -> str:
+    part = text[text.index(f'id="{key}"'):]
+    return part[:part.index("</details>")]
 
 
 def test_summary_by_domain_and_the_one_script_allowed(suite):
