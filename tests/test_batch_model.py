@@ -44,3 +44,14 @@ def test_model_and_replay_are_exclusive(tmp_path):
     missing = run_batch(str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o"), "--replay", str(tmp_path))
     assert (both.returncode, neither.returncode, missing.returncode) == (2, 2, 2)
     assert "not both" in both.stderr and "--model" in neither.stderr and "nope.yaml" in missing.stderr
+
+
+def test_a_worker_that_cannot_start_stops_the_batch(tmp_path):
+    from tests.batch_fixtures import mousepad_task, run_batch
+
+    mousepad_task(tmp_path / "tasks", "never-run", "x")
+    done = run_batch(str(tmp_path / "tasks"), "--out", str(tmp_path / "out"), "--model", "m", "--backend", "openai",
+                     "--base-url", "http://127.0.0.1:9/v1", "--family", "no-such-family")
+    assert done.returncode == 2 and "worker 0 could not start" in done.stderr and "no-such-family" in done.stderr
+    assert not (tmp_path / "out/notes/never-run/result.txt").exists()
+    assert not leftovers(done.pid)

@@ -42,11 +42,11 @@ def run(tmp_path_factory):
     write_replay(replay, "c-after", typing("still working"))
     out = root / "out"
     proc = run_batch(str(tasks), "--out", str(out), "--replay", str(replay), "--task-timeout", "4")
-    return proc, out
+    return proc, out, (str(tasks), "--out", str(out), "--replay", str(replay))
 
 
 def test_a_hung_task_is_killed_and_recorded_as_timeout(run):
-    proc, out = run
+    proc, out, _ = run
     assert proc.returncode == 0, proc.stderr[-3000:]
     r = results(out)["misc/a-hang"]
     assert (r["status"], r["txt"], r["final"]) == ("timeout", 0.0, True)
@@ -55,14 +55,14 @@ def test_a_hung_task_is_killed_and_recorded_as_timeout(run):
 
 
 def test_a_dead_worker_is_recorded_as_crashed(run):
-    proc, out = run
+    proc, out, _ = run
     r = results(out)["misc/b-crash"]
     assert (r["status"], r["txt"], r["final"]) == ("crashed", 0.0, True)
     assert "worker process died" in r["error"]
 
 
 def test_the_batch_goes_on_with_fresh_workers(run):
-    proc, out = run
+    proc, out, _ = run
     r = results(out)
     assert (r["misc/c-after"]["status"], r["misc/c-after"]["txt"]) == ("success", 1.0)
     # Three tasks, three workers in slot 0: the hung one's and the crashed one's were replaced.
@@ -71,3 +71,15 @@ def test_the_batch_goes_on_with_fresh_workers(run):
     assert not leftovers(proc.pid)
     line = next(x for x in proc.stdout.splitlines() if x.startswith("statuses: "))
     assert sorted(line.removeprefix("statuses: ").split(", ")) == ["crashed 1", "success 1", "timeout 1"]
+
+
+def test_retry_reruns_only_the_statuses_asked_for(run):
+    proc, out, args = run
+    before = {k: (out / k / "result.txt").stat().st_mtime_ns for k in ("misc/b-crash", "misc/c-after")}
+    again = run_batch(*args, "--retry", "timeout", "--task-timeout", "2")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "3 tasks: 2 already finished, 0 to skip, 1 to run" in again.stderr
+    r = results(out)["misc/a-hang"]
+    assert r["status"] == "timeout" and "after 2 s" in r["error"]
+    assert {k: (out / k / "result.txt").stat().st_mtime_ns for k in before} == before
+    assert not _sleepers()
