@@ -108,7 +108,9 @@ class Batch:
                 item = self.pending.popleft()
                 clear_folder(item.folder)
                 self.view.worker(h.slot, f"{item.key}")
-                if not h.assign(item):
+                if not h.assign(item):  # it died while idle: the task goes back to the queue
+                    h.release()
+                    self.pending.appendleft(item)
                     self._on_exit(h)
             else:
                 h.ask_to_stop(interrupt=False)

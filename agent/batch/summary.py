@@ -72,10 +72,10 @@ def _reason_kinds(reason: str | None) -> list[str]:
 def scan(out: Path) -> list[Entry]:
     """Every task folder under OUT/<domain>/<task_id>/ that has a result.json or result.txt.
 
-    Dot folders (OUT/.workers) and OUT/report are not domains."""
+    Dot folders (OUT/.workers) and the report (OUT/report/index.html) are not domains."""
     entries = []
     for domain in sorted(p for p in Path(out).iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if domain.name == "report":
+        if domain.name == "report" and (domain / "index.html").exists():
             continue
         for folder in sorted(p for p in domain.iterdir() if p.is_dir()):
             result = finished(folder)

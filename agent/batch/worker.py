@@ -144,6 +144,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     die_with_parent(parent)
+    os.set_inheritable(fd, False)  # no app may hold the batch's socket open after we die
     chan = Channel(socket.socket(fileno=fd))
     worker = Worker(cfg, slot, chan)
     try:
