@@ -20,7 +20,6 @@ from typing import Any
 from agent import loop
 
 from .config import BatchConfig
-from .isolation import kill_marked
 from .plan import Plan, Planned, clear_folder
 from .pool import BUSY, IDLE, STARTING, WorkerHandle
 from .progress import BatchView
@@ -154,7 +153,7 @@ class Batch:
         """The worker's socket closed: it exited or died. Record its task, clean up after it."""
         self._forget(h)
         code = h.reap(5)
-        kill_marked(h.marker, grace_s=1.0)
+        h.clean_up()
         if h.state == STARTING and not self.signals:
             raise BatchAborted(f"worker {h.slot} exited before it was ready (exit code {code}): {h.log_tail()}")
         if h.state == BUSY and h.item is not None and not self.signals:
@@ -210,7 +209,7 @@ class Batch:
                 if h.chan.closed:
                     self._forget(h)
                     h.reap(5)
-                    kill_marked(h.marker, grace_s=1.0)
+                    h.clean_up()
         for h in list(self.handles.values()):
             self._forget(h)
             h.kill()

@@ -32,6 +32,10 @@ class WorkerDirs:
 
     root: Path
     """OUT/.workers/<slot>."""
+    scratch: Path
+    """A short path under the system's temporary folder (see new_scratch) for TMPDIR and
+    XDG_RUNTIME_DIR, which hold sockets: a socket path may not exceed 107 bytes, and Chromium
+    silently fails to start when its singleton socket would (OUT may be deep)."""
 
     @property
     def home(self) -> Path:
@@ -41,12 +45,12 @@ class WorkerDirs:
     @property
     def runtime(self) -> Path:
         """XDG_RUNTIME_DIR (mode 0700, sockets); emptied before each task."""
-        return self.root / "runtime"
+        return self.scratch / "run"
 
     @property
     def tmp(self) -> Path:
         """TMPDIR of the worker and its apps."""
-        return self.root / "tmp"
+        return self.scratch / "tmp"
 
     @property
     def log(self) -> Path:
@@ -62,9 +66,20 @@ class WorkerDirs:
                 "TMPDIR": str(self.tmp)}
 
     def remove_private(self) -> None:
-        """Delete home, runtime and tmp; keep the log."""
-        for folder in (self.home, self.runtime, self.tmp):
+        """Delete home and scratch; keep the log."""
+        for folder in (self.home, self.scratch):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_scratch(slot: int) -> Path:
+    """A fresh, short-named folder for a worker's sockets and temporary files."""
+    import tempfile
+
+    base = tempfile.gettempdir()
+    if len(base) > 40 and os.access("/tmp", os.W_OK):
+        base = "/tmp"  # a long TMPDIR would bring back the socket path problem
+    # Named for the batch process, so what a killed batch leaves behind can be told apart.
+    return Path(tempfile.mkdtemp(prefix=f"gui-agent-{os.getpid()}-w{slot}-", dir=base))
 
 
 def worker_env(base: dict[str, str], dirs: WorkerDirs, marker: str) -> dict[str, str]:

@@ -4,6 +4,7 @@ everything it started."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from .channel import Channel
 from .config import BatchConfig
-from .isolation import WorkerDirs, kill_marked, worker_env
+from .isolation import WorkerDirs, kill_marked, new_scratch, worker_env
 from .plan import Planned
 from .results import stamp
 
@@ -28,7 +29,7 @@ class WorkerHandle:
     def __init__(self, cfg: BatchConfig, slot: int, gen: int, token: str):
         self.slot, self.gen = slot, gen
         self.marker = f"{token}:{slot}:{gen}"
-        self.dirs = WorkerDirs(cfg.workers_dir / str(slot))
+        self.dirs = WorkerDirs(cfg.workers_dir / str(slot), new_scratch(slot))
         self.dirs.root.mkdir(parents=True, exist_ok=True)
         self.state = STARTING
         self.display: str | None = None
@@ -44,7 +45,7 @@ class WorkerHandle:
         with open(self.dirs.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "agent.batch.worker", str(theirs.fileno()), str(slot), str(os.getpid()),
-                 cfg.model_dump_json()],
+                 str(self.dirs.scratch), cfg.model_dump_json()],
                 pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,  # a Ctrl-C in the terminal is ours to relay
             )
@@ -90,8 +91,13 @@ class WorkerHandle:
             except (ProcessLookupError, PermissionError):
                 pass
         self.reap(5)
+        self.clean_up()
+
+    def clean_up(self) -> None:
+        """After the process ended: stop whatever it left running, remove its scratch folder."""
         kill_marked(self.marker, grace_s=1.0)
         self.chan.close()
+        shutil.rmtree(self.dirs.scratch, ignore_errors=True)
 
     def reap(self, timeout: float) -> int | None:
         """Wait up to `timeout` seconds for the process to end; its exit code, or None."""

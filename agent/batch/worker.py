@@ -1,7 +1,8 @@
 """A batch worker: one process, one private virtual display, one task at a time.
 
-Started by the pool as `python -m agent.batch.worker FD SLOT PARENT_PID CONFIG_JSON`: FD is its
-end of the socket pair (see channel.py), CONFIG_JSON the BatchConfig. pyautogui binds one X
+Started by the pool as `python -m agent.batch.worker FD SLOT PARENT_PID SCRATCH CONFIG_JSON`: FD
+is its end of the socket pair (see channel.py), SCRATCH its short temporary folder (see
+isolation.WorkerDirs), CONFIG_JSON the BatchConfig. pyautogui binds one X
 display per process, which is why every worker is a process of its own.
 
 Contract: before each task the worker's HOME is reset (home.py); after it, every process the
@@ -41,9 +42,9 @@ def _on_signal(signum, frame) -> None:
 class Worker:
     """Runs the tasks the batch sends, on its own display, until told to stop."""
 
-    def __init__(self, cfg: BatchConfig, slot: int, chan: Channel):
+    def __init__(self, cfg: BatchConfig, slot: int, scratch: Path, chan: Channel):
         self.cfg, self.slot, self.chan = cfg, slot, chan
-        self.dirs = WorkerDirs(cfg.workers_dir / str(slot))
+        self.dirs = WorkerDirs(cfg.workers_dir / str(slot), scratch)
         self.marker = os.environ.get(MARKER, f"solo:{slot}")
         self.apps_marker = f"{self.marker}:apps"
         self.display = None
@@ -139,14 +140,14 @@ class Worker:
 
 
 def main(argv: list[str]) -> int:
-    fd, slot, parent = int(argv[1]), int(argv[2]), int(argv[3])
-    cfg = BatchConfig.model_validate_json(argv[4])
+    fd, slot, parent, scratch = int(argv[1]), int(argv[2]), int(argv[3]), Path(argv[4])
+    cfg = BatchConfig.model_validate_json(argv[5])
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     die_with_parent(parent)
     os.set_inheritable(fd, False)  # no app may hold the batch's socket open after we die
     chan = Channel(socket.socket(fileno=fd))
-    worker = Worker(cfg, slot, chan)
+    worker = Worker(cfg, slot, scratch, chan)
     try:
         try:
             worker.start()
