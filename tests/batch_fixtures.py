@@ -150,6 +150,13 @@ def leftovers(batch_pid: int) -> list[int]:
     return pids
 
 
+def scratch_left(batch_pid: int) -> list[Path]:
+    """Temporary folders of the batch process `batch_pid`'s workers that are still there."""
+    import tempfile
+
+    return [p for base in {Path(tempfile.gettempdir()), Path("/tmp")} for p in base.glob(f"gui-agent-{batch_pid}-w*")]
+
+
 def wait_until(predicate, timeout: float, what: str, poll: float = 0.1):
     deadline = time.monotonic() + timeout
     while True:

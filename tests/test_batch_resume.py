@@ -9,8 +9,8 @@ import signal
 
 import pytest
 
-from tests.batch_fixtures import (leftovers, mousepad_task, needs_apps, results, run_batch, start_batch, stop,
-                                  typing, wait_until, write_replay, write_yaml)
+from tests.batch_fixtures import (leftovers, mousepad_task, needs_apps, results, run_batch, scratch_left, start_batch,
+                                  stop, typing, wait_until, write_replay, write_yaml)
 
 pytestmark = needs_apps
 
@@ -45,6 +45,7 @@ def test_a_killed_batch_resumes_losing_nothing(sig, tmp_path):
     assert code == (-9 if sig == signal.SIGKILL else 130), (tmp_path / "first.log").read_text()[-2000:]
     # Workers notice (SIGTERM from the kernel when their batch died), record, and stop their apps.
     wait_until(lambda: not leftovers(proc.pid), 30, "the killed batch's workers and apps to stop")
+    wait_until(lambda: not scratch_left(proc.pid), 10, "the workers to remove their temporary folders")
 
     before = results(out)
     finished = {k: _files(out / k) for k, r in before.items() if r["final"]}
@@ -70,7 +71,7 @@ def test_a_killed_batch_resumes_losing_nothing(sig, tmp_path):
         assert sorted(p.name for p in (out / key).glob("step_*.png")) == [f"step_{i}.png" for i in range(4)]
     summary = json.loads((out / "summary.json").read_text())
     assert (summary["finished"], summary["solved"], summary["interrupted"]) == (N, N, False)
-    assert not leftovers(again.pid)
+    assert not leftovers(again.pid) and not scratch_left(again.pid)
 
 
 def test_a_second_batch_on_the_same_folder_is_refused(tmp_path):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.batch_fixtures import (leftovers, mousepad_task, needs_apps, results, run_batch, typing, write_replay,
-                                  write_yaml)
+from tests.batch_fixtures import (leftovers, mousepad_task, needs_apps, results, run_batch, scratch_left, typing,
+                                  write_replay, write_yaml)
 
 pytestmark = needs_apps
 
@@ -68,7 +68,7 @@ def test_the_batch_goes_on_with_fresh_workers(run):
     # Three tasks, three workers in slot 0: the hung one's and the crashed one's were replaced.
     log = (out / ".workers/0/worker.log").read_text()
     assert log.count("start misc/") == 3 and "success misc/c-after" in log
-    assert not leftovers(proc.pid)
+    assert not leftovers(proc.pid) and not scratch_left(proc.pid)
     line = next(x for x in proc.stdout.splitlines() if x.startswith("statuses: "))
     assert sorted(line.removeprefix("statuses: ").split(", ")) == ["crashed 1", "success 1", "timeout 1"]
 
