@@ -1,6 +1,7 @@
 """Messages between the batch and a worker: JSON objects, one a line, over a socket pair.
 
-Parent -> worker: {"op": "run", "key", "task": {...}} and {"op": "stop"}.
+Parent -> worker: {"op": "config", "config"} (first), {"op": "run", "key", "folder", "identity",
+"cache_dir", "replay"} and {"op": "stop"}.
 Worker -> parent: {"ev": "ready", "display"}, {"ev": "step", "key", "step"},
 {"ev": "done", "key", "status", "score", "steps", "error"}, {"ev": "fatal", "error"}.
 Each worker has its own socket, so killing one worker can never garble another's messages.

@@ -45,13 +45,16 @@ class WorkerHandle:
         with open(self.dirs.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "agent.batch.worker", str(theirs.fileno()), str(slot), str(os.getpid()),
-                 str(self.dirs.scratch), cfg.model_dump_json()],
+                 str(self.dirs.scratch)],
                 pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,  # a Ctrl-C in the terminal is ours to relay
             )
         theirs.close()
-        ours.setblocking(False)
         self.chan = Channel(ours)
+        # The configuration goes over the socket, not the command line: an --api-key in argv
+        # would be visible to every user of the machine.
+        self.chan.send({"op": "config", "config": cfg.model_dump(mode="json")})
+        ours.setblocking(False)
 
     def assign(self, item: Planned) -> bool:
         """Send a task; False when the worker is gone."""

@@ -1,8 +1,8 @@
 """A batch worker: one process, one private virtual display, one task at a time.
 
-Started by the pool as `python -m agent.batch.worker FD SLOT PARENT_PID SCRATCH CONFIG_JSON`: FD
-is its end of the socket pair (see channel.py), SCRATCH its short temporary folder (see
-isolation.WorkerDirs), CONFIG_JSON the BatchConfig. pyautogui binds one X
+Started by the pool as `python -m agent.batch.worker FD SLOT PARENT_PID SCRATCH`: FD is its end
+of the socket pair (see channel.py), SCRATCH its short temporary folder (see
+isolation.WorkerDirs); the first message on the socket is the BatchConfig. pyautogui binds one X
 display per process, which is why every worker is a process of its own.
 
 Contract: before each task the worker's HOME is reset (home.py); after it, every process the
@@ -141,12 +141,15 @@ class Worker:
 
 def main(argv: list[str]) -> int:
     fd, slot, parent, scratch = int(argv[1]), int(argv[2]), int(argv[3]), Path(argv[4])
-    cfg = BatchConfig.model_validate_json(argv[5])
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     die_with_parent(parent)
     os.set_inheritable(fd, False)  # no app may hold the batch's socket open after we die
     chan = Channel(socket.socket(fileno=fd))
+    first = chan.recv()
+    if first is None or first.get("op") != "config":
+        return 3
+    cfg = BatchConfig.model_validate(first["config"])
     worker = Worker(cfg, slot, scratch, chan)
     try:
         try:
