@@ -80,7 +80,8 @@ class BatchView:
         style = status_style(status, score)
         count = "" if self.live is not None else f"[{len(self.scores)}/{self.progress.tasks[0].total:g}] "
         line = f"{count}[{style}]{score:>4.2g} {escape(status):<16}[/] {escape(key)}"
-        line += f"  [dim]{result.get('steps', 0)} steps"
+        steps = int(result.get("steps") or 0)
+        line += f"  [dim]{steps} step{'' if steps == 1 else 's'}"
         if result.get("duration_s") is not None:
             line += f", {float(result['duration_s']):.1f} s"
         line += "[/]"

@@ -38,6 +38,10 @@ def _ms(value: Any) -> str:
     return f"{v / 1000:.1f} s" if v >= 1000 else f"{v:.0f} ms"
 
 
+def _steps(n: int) -> str:
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
 def _url(rel: str) -> str:
     """A link from OUT/report/index.html to a file at OUT/<rel>."""
     return "../" + "/".join(quote(part) for part in rel.split("/"))
@@ -133,7 +137,7 @@ def _task(t: TaskView) -> str:
     duration = f" · {float(r['duration_s']):.1f} s" if isinstance(r.get("duration_s"), (int, float)) else ""
     head = (f'<summary><span class="badge b-{t.outcome}">{_e(t.status)}</span>'
             f'<span class="score">score {t.score:g}</span><span class="key">{_e(t.folder)}</span>'
-            f'<span class="muted">{_e(len(t.steps))} steps{_e(duration)}</span>'
+            f'<span class="muted">{_e(_steps(len(t.steps)))}{_e(duration)}</span>'
             f'<span class="instr">{_e(instruction)}</span></summary>')
     body = [f"<p>{_e(instruction)}</p>", _facts(t)]
     if r.get("error"):
