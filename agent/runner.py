@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from drivers.base import DriverError
-from drivers.settle import SettleConfig
+from drivers.settle import SettleConfig, settle
 from tasks.task import CheckError, MissingResource, SetupError, Task, TaskContext
 
 from . import loop
@@ -26,6 +26,11 @@ SETUP_ERROR = "setup_error"
 MISSING_RESOURCE = "missing_resource"
 UNSUPPORTED = "unsupported"
 CRASHED = "crashed"
+
+# Apps pause between their first and their real paint (LibreOffice shows a grey frame for
+# ~0.6 s), so after set-up the screen must be still for longer than after an action.
+# OSWorld sleeps a fixed 60 s here instead.
+AFTER_SETUP = SettleConfig(quiet_s=1.0, timeout_s=30.0)
 
 
 @dataclass
@@ -93,11 +98,13 @@ def run_task(task: Task, driver: "Driver", policy: "Policy", out: str | Path, *,
         except DriverError as exc:
             return finish(loop.DRIVER_ERROR, 0.0, error=f"during set-up: {exc}")
         info["setup_s"] = round(time.monotonic() - t, 3)
+        if task.setup:
+            info["setup_settle_ms"] = round(settle(driver.screenshot, None, AFTER_SETUP).ms, 1)
         episode = loop.run_episode(task.instruction, driver, policy, recorder, ctx=ctx, checker=task.checker,
                                    limits=task.limits, settle_cfg=settle_cfg, on_step=on_step)
         if episode.status == loop.INTERRUPTED:
             return finish(episode.status, 0.0, episode.steps, episode.error, episode.timings_ms, final=False)
-        score = _final_score(task, ctx, episode.status)
+        score, info["check_error"] = _final_score(task, ctx, episode.status)
         return finish(episode.status, score, episode.steps, episode.error, episode.timings_ms)
     except KeyboardInterrupt:
         finish(loop.INTERRUPTED, 0.0, error="interrupted", final=False)
@@ -110,14 +117,15 @@ def run_task(task: Task, driver: "Driver", policy: "Policy", out: str | Path, *,
         ctx.close()
 
 
-def _final_score(task: Task, ctx: TaskContext, status: str) -> float:
+def _final_score(task: Task, ctx: TaskContext, status: str) -> tuple[float, str | None]:
+    """The score, and why the checker could not look at the world (None when it could)."""
     if status == loop.SUCCESS:
-        return 1.0
+        return 1.0, None
     if task.checker is None:
-        return 1.0 if status == loop.DONE else 0.0
+        return (1.0 if status == loop.DONE else 0.0), None
     if status == loop.DRIVER_ERROR:
-        return 0.0
+        return 0.0, None
     try:
-        return max(0.0, min(1.0, float(task.checker.score(ctx))))
-    except (CheckError, DriverError):
-        return 0.0
+        return max(0.0, min(1.0, float(task.checker.score(ctx)))), None
+    except (CheckError, DriverError) as exc:
+        return 0.0, str(exc)

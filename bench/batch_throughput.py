@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -34,7 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SUITE = ROOT / "tasks" / "suites" / "desktop-basics"
 OSWORLD_AFTER_SETUP_S = 60.0
 OSWORLD_BEFORE_EVAL_S = 20.0
-_SETTLE_LOG = re.compile(r" (\S+/\S+) score=\S+ setup_settle_ms=([0-9.]+)")
 
 
 def run_batch(out: Path, workers: int) -> float:
@@ -52,15 +50,11 @@ def run_batch(out: Path, workers: int) -> float:
 
 def task_waits(out: Path, step_pause: float) -> list[dict]:
     """Per task: measured duration and waits, and the same task with fixed sleeps instead."""
-    settled = {}
-    for log in out.glob(".workers/*/worker.log"):
-        for key, ms in _SETTLE_LOG.findall(log.read_text()):
-            settled[key] = float(ms) / 1000
     rows = []
     for path in sorted(out.glob("*/*/result.json")):
         r = json.loads(path.read_text())
         key = f"{path.parent.parent.name}/{path.parent.name}"
-        setup_settle = settled.get(key, 0.0)
+        setup_settle = r.get("setup_settle_ms", 0.0) / 1000
         step_settle = r["timings_ms"].get("settle", 0.0) / 1000
         ours = setup_settle + step_settle
         fixed = OSWORLD_AFTER_SETUP_S + OSWORLD_BEFORE_EVAL_S + step_pause * r["steps"]

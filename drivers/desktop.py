@@ -6,7 +6,9 @@ versus screenshot size), so a HiDPI or scaled setup maps exactly instead of by a
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import io
 import os
 import tempfile
@@ -33,9 +35,17 @@ def _ensure_xauthority(env: dict[str, str]) -> None:
     # python-xlib refuses to connect without an Xauthority file, even to an open Xvfb.
     path = env.get("XAUTHORITY") or os.path.expanduser("~/.Xauthority")
     if not os.path.exists(path):
-        fd, path = tempfile.mkstemp(prefix="gui-agent-xauth-")
-        os.close(fd)
+        path = _empty_xauthority()
     os.environ["XAUTHORITY"] = env["XAUTHORITY"] = path
+
+
+@functools.lru_cache(maxsize=1)
+def _empty_xauthority() -> str:
+    """One empty Xauthority file for this process, removed when it exits."""
+    fd, path = tempfile.mkstemp(prefix="gui-agent-xauth-")
+    os.close(fd)
+    atexit.register(lambda: os.path.exists(path) and os.unlink(path))
+    return path
 
 
 def _import_pyautogui(display: str):
@@ -54,6 +64,31 @@ def _import_pyautogui(display: str):
     pyautogui.MINIMUM_DURATION = 0
     _bound_display = display
     return pyautogui
+
+
+def _mistyped_characters(gui) -> frozenset[str]:
+    """ASCII characters pyautogui would type wrongly with this display's keymap.
+
+    pyautogui decides on shift from a US layout table, not from the keymap: on Xvfb's
+    default map it types '<' as '>'. Measured here, so such text is pasted instead.
+    """
+    import string
+
+    from Xlib import XK
+
+    x11 = getattr(gui, "_pyautogui_x11", None)
+    if x11 is None:
+        return frozenset()
+    wrong = set()
+    for char in string.printable.strip() + " ":
+        keycode = x11.keyboardMapping.get(char)
+        shift = gui.isShiftCharacter(char)
+        keysym = x11._display.keycode_to_keysym(keycode, 1 if shift else 0) if keycode else 0
+        if keysym == 0 and shift and keycode:  # no shifted symbol: X falls back to the plain one
+            keysym = x11._display.keycode_to_keysym(keycode, 0)
+        if keysym == 0 or XK.keysym_to_string(keysym) != char:
+            wrong.add(char)
+    return frozenset(wrong)
 
 
 def _reuse_image_memory() -> None:
@@ -88,6 +123,7 @@ class DesktopDriver:
         self._monitor = dict(monitor)
         self._size = (monitor["width"], monitor["height"])
         self._gui = _import_pyautogui(display)
+        self._mistyped = _mistyped_characters(self._gui)
         _reuse_image_memory()
         in_w, in_h = self._gui.size()
         # Pixels per input point on each axis; 1.0 except on scaled (HiDPI) setups.
@@ -190,7 +226,7 @@ class DesktopDriver:
 
     def _type(self, text: str) -> None:
         """ASCII is typed key by key; any other text is pasted, and the clipboard restored."""
-        if text.isascii() and all(c.isprintable() or c in "\n\t" for c in text):
+        if text.isascii() and all((c.isprintable() and c not in self._mistyped) or c in "\n\t" for c in text):
             self._gui.write(text)
             return
         from . import clipboard

@@ -69,6 +69,7 @@ def test_pointer_in_a_corner_does_not_abort(desktop, tk_app):
     "Grüße, 世界 & $(whoami)",
     "`id`; rm -rf / | cat > /tmp/x 'q' \"dq\" ~ * \\ %s {}",
     "emoji 😀 and ß and ½",
+    "<b>a < b > c</b>",
 ])
 def test_text_arrives_exactly(desktop, tk_app, text):
     act(desktop, type="click", x=ENTRY[0], y=ENTRY[1])

@@ -52,6 +52,9 @@ def test_checker_success_ends_the_episode_early(desktop, tk_app, tmp_path):
     assert traj[0]["score"] == 1.0 and traj[0]["action"] == OK | {"button": "left", "count": 1}
     assert (folder / "result.txt").read_text().strip() == "1.0"
     assert json.loads((folder / "result.json").read_text())["status"] == "success"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (folder / "result.txt").stat().st_mode & 0o777 == 0o644 & ~umask
     assert (folder / "step_0.png").is_file()
 
 
@@ -60,6 +63,18 @@ def test_done_is_scored_by_the_checker(desktop, tk_app, tmp_path):
     result, traj, _ = run(task, desktop, script(OK, {"type": "done"}), tmp_path)
     assert (result.status, result.score) == (loop.DONE, 0.0)
     assert traj[-1]["actions"] == [{"type": "done", "status": "success", "message": None}]
+
+
+def test_a_checker_that_cannot_look_scores_zero_and_says_why(desktop, tk_app, tmp_path):
+    path = tmp_path / "slow.yaml"
+    path.write_text(json.dumps({"id": "slow-check", "domain": "tests", "instruction": "Press OK.",
+                                "setup": [{"sleep": 0}],
+                                "checker": {"command": "sleep 5", "timeout": 0.2, "equals": "x"}}))
+    result, _, folder = run(load_yaml_task(path), desktop, script(OK), tmp_path)
+    body = json.loads((folder / "result.json").read_text())
+    assert (result.status, result.score) == (loop.DONE, 0.0)
+    assert body["check_error"] == "command timed out after 0.2s: sleep 5"
+    assert body["setup_settle_ms"] >= 1000  # after set-up the screen must be still for a second
 
 
 def test_done_without_a_checker_counts_as_solved(desktop, tk_app, tmp_path):

@@ -7,7 +7,6 @@
     worker.py       the worker process: its own Xvfb, HOME and driver; runs tasks one by one
     isolation.py    private folders per worker; finding and stopping every process it started
     home.py         the HOME each task starts from
-    first_frame.py  waiting for the screen to settle after set-up
     channel.py      JSON-lines messages between the batch and a worker
     results.py      result files the batch writes itself (skips, timeouts, dead workers)
     summary.py      OUT/summary.json

@@ -11,21 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 
-from .isolation import WorkerDirs
+from tasks.home import quiet_first_run
 
-# LibreOffice's user settings (~/.config/libreoffice/4/user). ooSetupLastVersion above any real
-# version hides the "running for the first time / release notes" bar; WarnAlienFormat off saves
-# .xlsx without the "keep current format?" question, as OSWorld's snapshot does (its tasks'
-# post-configs press ctrl+s and expect the file saved).
-_LIBREOFFICE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
-xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="ShowTipOfTheDay" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Save/Document"><prop oor:name="WarnAlienFormat" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>99.0</value></prop></item>
-</oor:items>
-"""
+from .isolation import WorkerDirs
 
 
 def reset_home(dirs: WorkerDirs) -> None:
@@ -37,8 +25,6 @@ def reset_home(dirs: WorkerDirs) -> None:
     dirs.runtime.mkdir(parents=True, exist_ok=True)
     os.chmod(dirs.runtime, 0o700)
     dirs.tmp.mkdir(parents=True, exist_ok=True)
-    office = dirs.home / ".config/libreoffice/4/user"
-    office.mkdir(parents=True, exist_ok=True)
-    (office / "registrymodifications.xcu").write_text(_LIBREOFFICE_XCU, encoding="utf-8")
+    quiet_first_run(dirs.home)
     # A Tk or GTK app wants an Xauthority file in HOME when XAUTHORITY is unset.
     (dirs.home / ".Xauthority").touch()

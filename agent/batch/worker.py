@@ -89,10 +89,8 @@ class Worker:
 
         from .results import CRASHED, finalize
 
-        from .first_frame import with_settle
-
         key = msg["key"]
-        task, settled = with_settle(self.task(key))
+        task = self.task(key)
         reset_home(self.dirs)
         if msg.get("replay"):
             policy, label = ScriptedPolicy.from_file(msg["replay"]), f"script:{msg['replay']}"
@@ -116,9 +114,7 @@ class Worker:
             done = {"status": CRASHED, "score": 0.0, "steps": body.get("steps", 0), "error": error}
         finally:
             kill_marked(self.apps_marker)  # apps the agent opened itself, and their children
-        # setup_settle_ms: how long the screen took to settle after set-up (bench/batch_throughput.py)
-        print(f"{time.strftime('%H:%M:%S')} {done['status']} {key} score={done['score']} "
-              f"setup_settle_ms={settled.ms}", flush=True)
+        print(f"{time.strftime('%H:%M:%S')} {done['status']} {key} score={done['score']}", flush=True)
         return {"ev": "done", "key": key, **done}
 
     def serve(self) -> None:
