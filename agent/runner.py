@@ -92,7 +92,8 @@ def run_task(task: Task, driver: "Driver", policy: "Policy", out: str | Path, *,
             for step in task.setup:
                 step.run(ctx)
         except MissingResource as exc:
-            return finish(MISSING_RESOURCE, 0.0, error=f"{exc}" + (f" ({exc.url})" if exc.url else ""))
+            url = f" ({exc.url})" if exc.url and exc.url not in str(exc) else ""
+            return finish(MISSING_RESOURCE, 0.0, error=f"{exc}{url}")
         except SetupError as exc:
             return finish(SETUP_ERROR, 0.0, error=str(exc))
         except DriverError as exc:
