@@ -4,7 +4,7 @@ For each form it reports the bytes moved over the ADB socket, the client-side de
 (our parse_raw / parse_png), the fetch time over loopback (ADB protocol + transfer, frames
 pre-encoded by the fake so its own work is not counted) and a whole AndroidDriver.screenshot().
 The phone-side cost (PNG encoding on the phone dominates `screencap -p`) cannot be measured
-without a phone; docs/benchmarks-android.md gives figures reported for real devices.
+without a phone; docs/benchmarks.md gives figures reported for real devices.
 
 Run: python bench/android_screencap.py [--repeats N]; the last line is one JSON object.
 """

@@ -2,7 +2,7 @@
 
 ours:     mss capture -> model-ready image (one smart resize) -> parse a reply -> pointer move
 baseline: pyautogui.screenshot() -> PNG encode -> base64 (what many agents send each step)
-bare:     one mss grab with its pixels read once, the floor for any capture
+bare:     one mss grab (the frame copied out of X shared memory), the floor for any capture
 
 Run: python bench/step_overhead.py [--steps 30] [--family qwen2.5-vl]
 The last line printed is one JSON object.
@@ -81,8 +81,8 @@ def main() -> None:
                 base64.b64encode(buf.getvalue())
 
             def bare():
-                # The grab returns before the pixels are read; one copy of them makes it a capture.
-                bytes(driver._mss.grab(driver._monitor).raw)
+                # mss copies the shared-memory frame into a fresh buffer: the pixels are read.
+                driver._mss.grab(driver._monitor)
 
             ours_ms = timed(ours, args.steps)
             ours_small = timed(lambda: ours(family.suggested_max_pixels, record=False), args.steps)
@@ -98,6 +98,9 @@ def main() -> None:
         "ours_parts_ms": {k: round(med(v), 2) for k, v in parts.items()},
         # The resize is the model's own input cost (its processor would do the same one).
         "ours_without_resize_ms": round(sum(med(v) for k, v in parts.items() if k != "resize"), 2),
+        "capture_vs_bare": round(med(parts["capture"]) / med(bare_ms), 1),
+        "without_resize_vs_bare": round(sum(med(v) for k, v in parts.items() if k != "resize") / med(bare_ms), 1),
+        "speedup_without_resize": round(med(baseline_ms) / sum(med(v) for k, v in parts.items() if k != "resize"), 1),
         "ours_suggested_max_pixels_ms": round(med(ours_small), 2),
         "speedup_suggested_max_pixels": round(med(baseline_ms) / med(ours_small), 1),
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
