@@ -22,9 +22,14 @@ Pixel = Annotated[int, Field(ge=0, description="pixels of the screenshot, origin
 class _Action(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def model_dump(self, **kwargs) -> dict:
+        """The fields as a dict, `type` first (as people write actions)."""
+        data = super().model_dump(**kwargs)
+        return {"type": data.pop("type"), **data} if "type" in data else data
+
     def to_json(self) -> str:
         """One line of JSON, the form written to action files and trajectories."""
-        return self.model_dump_json()
+        return json.dumps(self.model_dump(), ensure_ascii=False)
 
 
 class _OptionalPoint(_Action):
