@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 from dataclasses import dataclass, field
@@ -14,6 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 if TYPE_CHECKING:
     from drivers.actions import Action
     from drivers.base import Driver
+
+
+_VAR = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
 
 
 class SetupError(Exception):
@@ -69,15 +73,16 @@ class TaskContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def expand(self, text: str) -> str:
-        """Expand $VARS and ~ in a path or argument using the task environment."""
-        saved = os.environ.copy()
-        try:
-            os.environ.clear()
-            os.environ.update(self.env)
-            return os.path.expanduser(os.path.expandvars(text))
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+        """Expand $VAR, ${VAR} and a leading ~ in a path or argument with the task environment
+        (unknown variables stay as written, as os.path.expandvars leaves them)."""
+        def value(match: re.Match) -> str:
+            name = match.group(1) or match.group(2)
+            return self.env.get(name, match.group(0))
+
+        text = _VAR.sub(value, text)
+        if text == "~" or text.startswith("~/"):
+            text = self.env.get("HOME", os.path.expanduser("~")) + text[1:]
+        return text
 
     def popen(self, argv: Sequence[str] | str, *, shell: bool = False, **kw) -> subprocess.Popen:
         """Start a background process in its own process group; close() stops it."""

@@ -119,3 +119,10 @@ def test_cli_mistakes_are_one_line_and_exit_2(tmp_path, args, needle):
     assert "Traceback" not in out.stderr
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0], lines
+
+
+def test_paths_expand_with_the_task_environment_not_ours(monkeypatch):
+    monkeypatch.setenv("WORKDIR", "/ours")
+    ctx = TaskContext(env={"WORKDIR": "/task", "HOME": "/home/task"})
+    assert ctx.expand("$WORKDIR/a ${WORKDIR}b $UNSET") == "/task/a /taskb $UNSET"
+    assert (ctx.expand("~/notes.txt"), ctx.expand("~"), ctx.expand("a~/b")) == ("/home/task/notes.txt", "/home/task", "a~/b")
