@@ -59,12 +59,10 @@ class Move(_Action):
     y: Pixel
 
 
-class Drag(_Action):
-    """Press at (x, y), move, release at (to_x, to_y)."""
+class Drag(_OptionalPoint):
+    """Press at (x, y), move, release at (to_x, to_y); x/y null means from where the pointer is."""
 
     type: Literal["drag"] = "drag"
-    x: Pixel
-    y: Pixel
     to_x: Pixel
     to_y: Pixel
 

@@ -112,6 +112,8 @@ class AndroidDriver:
                 self._run(gest.long_press(*self._point(x, y), ms))
             case Swipe(x=x, y=y, to_x=tx, to_y=ty, duration_ms=ms):
                 self._run(gest.swipe(*self._point(x, y), *self._point(tx, ty), ms))
+            case Drag(x=None):
+                raise ActionRefused("a phone has no pointer to drag from: give the drag a start x and y")
             case Drag(x=x, y=y, to_x=tx, to_y=ty):
                 self._run(gest.swipe(*self._point(x, y), *self._point(tx, ty), gest.DRAG_MS))
             case Scroll(x=x, y=y, direction=direction, amount=amount):
@@ -132,6 +134,10 @@ class AndroidDriver:
                 pass  # the loop's business; nothing happens on the phone
             case _:
                 raise ActionRefused(f"the android driver cannot do {action.type!r}")
+
+    def pointer(self) -> None:
+        """A phone has no pointer: actions must say where they touch."""
+        return None
 
     def close(self) -> None:
         self._link.close()

@@ -6,12 +6,9 @@ versus screenshot size), so a HiDPI or scaled setup maps exactly instead of by a
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import functools
 import io
 import os
-import tempfile
 import time
 from typing import TYPE_CHECKING
 
@@ -32,20 +29,13 @@ _bound_display: str | None = None  # pyautogui binds one X display per process a
 
 
 def _ensure_xauthority(env: dict[str, str]) -> None:
-    # python-xlib refuses to connect without an Xauthority file, even to an open Xvfb.
+    # python-xlib refuses to connect without a readable Xauthority file, even to an open Xvfb.
+    # /dev/null is one that always exists and holds no cookie; a temporary file would be left
+    # behind when this process is killed with SIGKILL.
     path = env.get("XAUTHORITY") or os.path.expanduser("~/.Xauthority")
     if not os.path.exists(path):
-        path = _empty_xauthority()
+        path = os.devnull
     os.environ["XAUTHORITY"] = env["XAUTHORITY"] = path
-
-
-@functools.lru_cache(maxsize=1)
-def _empty_xauthority() -> str:
-    """One empty Xauthority file for this process, removed when it exits."""
-    fd, path = tempfile.mkstemp(prefix="gui-agent-xauth-")
-    os.close(fd)
-    atexit.register(lambda: os.path.exists(path) and os.unlink(path))
-    return path
 
 
 def _import_pyautogui(display: str):
@@ -147,8 +137,17 @@ class DesktopDriver:
         check_point(x, y, self._size)
         return x / self.scale[0], y / self.scale[1]
 
+    def pointer(self) -> tuple[int, int]:
+        """Where the pointer is now, in screenshot pixels (clamped to the screen)."""
+        px, py = self._gui.position()
+        w, h = self._size
+        return (min(max(int(round(px * self.scale[0])), 0), w - 1),
+                min(max(int(round(py * self.scale[1])), 0), h - 1))
+
     def _press_path(self, x, y, to_x, to_y, duration_s: float, hold_s: float = 0.0) -> None:
         gui = self._gui
+        if x is None:  # a drag from wherever the pointer is (Qwen's left_click_drag convention)
+            x, y = self.pointer()
         sx, sy = self._point(x, y)
         ex, ey = self._point(to_x, to_y)
         gui.moveTo(sx, sy)

@@ -37,6 +37,8 @@ def describe(action: dict[str, Any]) -> str:
             times = {2: "double ", 3: "triple "}.get(action.get("count") or 1, "")
             button = "" if action.get("button", "left") == "left" else f"{action.get('button')} "
             return f"{times}{button}click{at or ' where the pointer is'}"
+        case "drag" | "swipe" if action.get("x") is None:
+            return f"{kind} from the pointer to ({action.get('to_x')}, {action.get('to_y')})"
         case "drag" | "swipe":
             return f"{kind} from ({action.get('x')}, {action.get('y')}) to ({action.get('to_x')}, {action.get('to_y')})"
         case "scroll":
@@ -90,6 +92,9 @@ def _marks(action: dict[str, Any], w: int, h: int) -> tuple[str, str | None]:
         return _ring(x, y, r, label.strip()), None
     if kind in ("drag", "swipe") and None not in (x, y, _num(action.get("to_x")), _num(action.get("to_y"))):
         return _ring(x, y, r * 0.7) + _arrow(x, y, float(action["to_x"]), float(action["to_y"])), None
+    if kind == "drag" and None not in (_num(action.get("to_x")), _num(action.get("to_y"))):
+        # From the pointer: only the end is known; the caption says where it started.
+        return _ring(float(action["to_x"]), float(action["to_y"]), r * 0.7), describe(action)
     if kind == "long_press" and x is not None and y is not None:
         return _ring(x, y, r) + _ring(x, y, r * 1.6), None
     if kind == "move" and x is not None and y is not None:

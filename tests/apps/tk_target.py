@@ -35,5 +35,11 @@ entry = tk.Entry(root, font=("DejaVu Sans", 20))
 entry.place(x=100, y=300, width=700, height=50)
 entry.bind("<Return>", lambda e: log(event="submit", text=entry.get()))
 
+# A pad that logs where a press starts and ends (screen pixels): drags are seen exactly.
+pad = tk.Canvas(root, bg="#ddd", highlightthickness=0)
+pad.place(x=900, y=100, width=300, height=300)
+pad.bind("<ButtonPress-1>", lambda e: log(event="press", x=e.x_root, y=e.y_root))
+pad.bind("<ButtonRelease-1>", lambda e: log(event="release", x=e.x_root, y=e.y_root))
+
 root.after(100, lambda: log(event="ready", width=root.winfo_width(), height=root.winfo_height()))
 root.mainloop()
