@@ -4,7 +4,10 @@ A phone's shell cannot print apps' display labels (they live in each APK's resou
 a name is resolved, in order, as: a component `pkg/Activity`; an installed package; a
 launcher activity whose non-localized label equals the name; a table of common app names
 (`COMMON_APPS`); a launchable package one of whose dotted parts equals the name with its
-spaces removed (`"Google Maps"` -> `...maps`). The name itself never goes into a command:
+spaces removed (`"Google Maps"` -> `...maps`); a prefix (MIN_PREFIX characters or more) of a
+label or of a package's last part. In each of these ways, several different apps matching is
+refused with their packages named, never settled by picking the first; a name that matches
+inside a word (`sh` in `...fresh`) matches nothing. The name itself never goes into a command:
 only package and activity names read back from the phone, and only ones that match
 `PACKAGE_RE` / `COMPONENT_RE`, are ever sent (quoted).
 """
@@ -16,6 +19,10 @@ from dataclasses import dataclass
 
 PACKAGE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+$")
 COMPONENT_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+)/([A-Za-z0-9_.$]+)$")
+MIN_PREFIX = 3
+"""Shortest name matched as a prefix: a one- or two-letter guess must not pick an app."""
+HINT_NAMES = 8
+"""Launchable apps named in the refusal of a name that matches nothing."""
 
 LAUNCHER_QUERY = ("cmd package query-activities -a android.intent.action.MAIN "
                   "-c android.intent.category.LAUNCHER")
@@ -84,9 +91,19 @@ def _norm(name: str) -> str:
     return " ".join(name.lower().split())
 
 
+def _one(name: str, group: list[Launchable]) -> tuple[str, str | None] | None:
+    """The app of `group` (None when empty); LookupError when it holds several packages."""
+    packages = sorted({lc.package for lc in group})
+    if len(packages) > 1:
+        raise LookupError(f"several apps could be {name!r}: {', '.join(packages)}; give the package")
+    return (group[0].package, group[0].component) if group else None
+
+
 def resolve(name: str, packages: set[str], launchables: list[Launchable]) -> tuple[str, str | None]:
     """(package, component or None) for `name`; LookupError naming candidates when unsure."""
     name = name.strip()
+    if not name:
+        raise LookupError("open_app needs the name or package of an app; the name given is blank")
     m = COMPONENT_RE.match(name)
     if m and m.group(1) in packages:
         return m.group(1), name
@@ -94,24 +111,27 @@ def resolve(name: str, packages: set[str], launchables: list[Launchable]) -> tup
     if PACKAGE_RE.match(name) and name in packages:
         return name, by_pkg[name].component if name in by_pkg else None
     key = _norm(name)
-    labelled = [lc for lc in launchables if lc.label and _norm(lc.label) == key]
-    if labelled:
-        return labelled[0].package, labelled[0].component
+    found = _one(name, [lc for lc in launchables if lc.label and _norm(lc.label) == key])
+    if found:
+        return found
     for pkg in COMMON_APPS.get(key, ()):
         if pkg in packages:
             return pkg, by_pkg[pkg].component if pkg in by_pkg else None
     compact = key.replace(" ", "")
-    if compact:
-        last = [lc for lc in launchables if lc.package.lower().rsplit(".", 1)[-1] == compact]
-        anywhere = [lc for lc in launchables if compact in lc.package.lower().split(".")[1:]]
-        for group in (last, anywhere):
-            if len(group) == 1:
-                return group[0].package, group[0].component
-            if group:
-                raise LookupError(f"several apps could be {name!r}: "
-                                  f"{', '.join(sorted(lc.package for lc in group))}; give the package")
+    last_part = {lc.package: lc.package.lower().rsplit(".", 1)[-1] for lc in launchables}
+    groups = [[lc for lc in launchables if last_part[lc.package] == compact],
+              [lc for lc in launchables if compact in lc.package.lower().split(".")[1:]]]
+    if len(key) >= MIN_PREFIX:
+        groups.append([lc for lc in launchables if (lc.label and _norm(lc.label).startswith(key))
+                       or last_part[lc.package].startswith(compact)])
+    for group in groups:
+        found = _one(name, group)
+        if found:
+            return found
+    known = sorted({lc.label or lc.package for lc in launchables}, key=str.casefold)
+    hint = f"; apps here: {', '.join(known[:HINT_NAMES])}" + (" ..." if len(known) > HINT_NAMES else "")
     raise LookupError(f"no app called {name!r} on the phone; open_app takes an app's name or "
-                      "its package (e.g. com.android.settings)")
+                      f"its package (e.g. com.android.settings){hint if known else ''}")
 
 
 _RESUMED = re.compile(r"(?:mResumedActivity|topResumedActivity|ResumedActivity)[:=]\s*"
