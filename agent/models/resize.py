@@ -7,25 +7,88 @@ not to resize again. Coordinates the model writes refer to this image; `Frame` m
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from .families import Family
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+SMART_RESIZE_MODULE = "transformers.models.qwen2_vl.image_processing_pil_qwen2_vl"
+"""Where transformers keeps the smart_resize we use: the PIL image processor, which (unlike the
+torchvision one) needs neither torchvision nor, by itself, torch."""
+
+
+def installed_smart_resize() -> Callable | None:
+    """transformers' `smart_resize`, compiled from the installed transformers' own source file
+    without importing transformers, or None when that is not possible (not installed, moved, or
+    the function came to need more than builtins and standard-library modules).
+
+    Importing the module runs transformers' image-processing stack, which imports torch: 4-8 s
+    cold, for a function of ten lines. This compiles exactly that function's definition, with its
+    file name, line numbers and the imports it uses, so its code object equals the imported one's
+    (tests check).
+    """
+    import builtins
+    import importlib.util
+    import sys
+
+    spec = importlib.util.find_spec("transformers")  # a top-level name: nothing is imported
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(spec.submodule_search_locations[0], *SMART_RESIZE_MODULE.split(".")[1:]).with_suffix(".py")
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "smart_resize"]
+    if len(defs) != 1 or defs[0].decorator_list:
+        return None
+    imports = {}  # name bound at module level by `import x` -> its node
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            imports.update({(a.asname or a.name).split(".")[0]: ast.copy_location(ast.Import([a]), node)
+                            for a in node.names if a.name.split(".")[0] in sys.stdlib_module_names})
+    needed = _global_names(defs[0]) - set(vars(builtins))
+    if not needed <= set(imports):
+        return None
+    # The imports matter to the compiler (3.11 calls methods of imported names differently),
+    # and `from __future__` lines change how the function compiles: keep both, nothing else.
+    future = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
+    body = future + [imports[name] for name in sorted(needed)] + defs
+    namespace: dict = {"__name__": SMART_RESIZE_MODULE}
+    try:
+        exec(compile(ast.Module(body=body, type_ignores=[]), str(path), "exec", dont_inherit=True), namespace)
+    except Exception:  # whatever went wrong, the normal import is the fallback
+        return None
+    return namespace["smart_resize"]
+
+
+def _global_names(function: ast.FunctionDef) -> set[str]:
+    """Names `function` reads that it does not bind itself (a superset of its globals)."""
+    args = function.args
+    bound = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    bound |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    read = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+    return read - bound
+
 
 @lru_cache(maxsize=1)
 def _transformers_smart_resize():
-    # The PIL image processor module: importable without torchvision (the torchvision
-    # variant's module imports it at import time) and even without torch, so the openai
-    # backend needs only transformers. Same function, "Copied from" upstream.
+    function = installed_smart_resize()
+    if function is not None:
+        return function
+    # Could not read it from source: import it, the slow way, or say what to install.
     from drivers.base import require
 
-    module = require("transformers.models.qwen2_vl.image_processing_pil_qwen2_vl", "openai")
-    return module.smart_resize
+    return require(SMART_RESIZE_MODULE, "openai").smart_resize
 
 
 def model_size(width: int, height: int, family: Family, min_pixels: int | None = None,
@@ -69,7 +132,7 @@ def frame_for(screen: tuple[int, int], family: Family, min_pixels: int | None = 
     """The Frame of a screen of `screen` pixels, without an image (for `gui-agent parse`).
 
     The model size is computed only for families writing absolute pixels, so parsing a
-    relative-coordinate reply does not import transformers.
+    relative-coordinate reply does not even read transformers' source.
     """
     if family.coords != "absolute":
         return Frame(screen=screen, model=None)

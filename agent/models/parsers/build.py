@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, Iterable
 
 from pydantic import ValidationError
@@ -11,11 +10,14 @@ from agent.policy import FormatError
 from drivers.actions import Button, Key, describe_error
 from drivers.keys import normalize_key, split_combo
 
-from .text import numbers
+from .bounds import number
+from .text import number_texts, shown
 
 _BUTTONS = {"back": "back", "home": "home", "menu": "menu", "enter": "enter", "power": "power",
             "volume_up": "volume_up", "volume_down": "volume_down", "app_switch": "recents",
             "recents": "recents", "recent": "recents", "overview": "recents"}
+_NESTING = 3
+"""How deep a coordinate's lists may nest: 1 for [x, y], 2 for [[x1, y1], [x2, y2]], 3 to spare."""
 
 
 def make(cls, **fields):
@@ -26,25 +28,33 @@ def make(cls, **fields):
         raise FormatError(f"{cls.model_fields['type'].default}: {describe_error(exc)}") from None
 
 
-def nums(value: Any) -> list[float]:
-    """The numbers of a coordinate as a model wrote it: [x, y], "(x, y)", {"x":..,"y":..}, boxes."""
+def nums(value: Any, field: str = "coordinate") -> list[float]:
+    """The numbers of a coordinate as a model wrote it: [x, y], "(x, y)", {"x":..,"y":..}, boxes.
+
+    Each is a finite float within bounds.LIMIT (FormatError naming `field` otherwise); lists
+    nested deeper than a box of points ([[x1, y1], [x2, y2]]) are refused.
+    """
+    out: list[float] = []
+    _flatten(value, field, out, 0)
+    return out
+
+
+def _flatten(value: Any, field: str, out: list[float], depth: int) -> None:
+    if depth > _NESTING:
+        raise FormatError(f"{field}: nested too deeply to be a point or a box")
     match value:
         case None:
-            return []
-        case bool():
-            raise FormatError(f"a coordinate cannot be {value!r}")
-        case int() | float():
-            return [float(value)]
+            return
         case str():
-            return numbers(value)
+            out.extend(number(n, field) for n in number_texts(value))
         case dict():
-            return [float(value[k]) for k in ("x", "y") if isinstance(value.get(k), (int, float))]
+            for key in ("x", "y"):
+                _flatten(value.get(key), field, out, depth + 1)
         case list() | tuple():
-            out: list[float] = []
             for item in value:
-                out.extend(nums(item))
-            return out
-    raise FormatError(f"cannot read a coordinate from {value!r}")
+                _flatten(item, field, out, depth + 1)
+        case _:
+            out.append(number(value, field))  # a bool or anything odd is refused there
 
 
 def keys(value: Any) -> list[str]:
@@ -54,10 +64,11 @@ def keys(value: Any) -> list[str]:
     try:
         for item in items:
             if not isinstance(item, str) or not item:
-                raise ValueError(f"a key must be a non-empty string, got {item!r}")
+                raise ValueError(f"a key must be a non-empty string, got {shown(item)}")
             out.extend(split_combo(item) if len(item) > 1 else [item])
     except ValueError as exc:
-        raise FormatError(f"key: {exc}") from None
+        reason = str(exc)  # names the key as written, which may be a whole reply: cut it
+        raise FormatError(f"key: {reason if len(reason) <= 80 else reason[:77] + '...'}") from None
     if not out:
         raise FormatError("key: no keys given")
     return out
@@ -73,29 +84,4 @@ def phone_key(name: Any):
     try:
         return Key(keys=[normalize_key(key)])
     except ValueError:
-        raise FormatError(f"key: unsupported key event {name!r}") from None
-
-
-def notches(amount: Any) -> int:
-    """Wheel notches from a scroll amount. Up to 25 is read as notches; more as pixels (100 a notch)."""
-    try:
-        value = abs(float(amount))
-    except (TypeError, ValueError):
-        raise FormatError(f"scroll amount {amount!r} is not a number") from None
-    if not math.isfinite(value):
-        raise FormatError(f"scroll amount {amount!r} is not a finite number")
-    steps = value if value <= 25 else value / 100
-    return max(1, min(100, int(round(steps))))
-
-
-def seconds(value: Any, default: float) -> float:
-    """A duration in seconds, clamped to what a Wait accepts (0..600)."""
-    if value is None or value == "":
-        return default
-    try:
-        found = float(value) if not isinstance(value, str) else (numbers(value) or [default])[0]
-    except (TypeError, ValueError):
-        raise FormatError(f"time {value!r} is not a number") from None
-    if not math.isfinite(found):
-        raise FormatError(f"time {value!r} is not a finite number")
-    return min(max(found, 0.0), 600.0)
+        raise FormatError(f"key: unsupported key event {shown(name)}") from None

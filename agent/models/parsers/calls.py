@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 _OPEN, _CLOSE, _COMMA = "(（", ")）", ",，"
 _KEYWORD = re.compile(r"\s*([A-Za-z_]\w*)\s*[=＝]\s*(.*)\Z", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "'": "'", '"': '"', "\\": "\\"}
+_ESCAPE = re.compile(r"\\([nt'\"\\])")
+_SPECIAL = re.compile(r"[\\'\"(（)）,，]")
+# Any identifier before a parenthesis; the name is checked after the match. (One alternation of
+# every action name would be tried at every character of the reply.)
+_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*[(（]")
 
 
 @dataclass
@@ -25,28 +30,36 @@ class Call:
 
 
 def _string_closes(text: str, index: int) -> bool:
-    rest = text[index + 1:].lstrip(" \t")
-    return not rest or rest[0] in _COMMA + _CLOSE or rest.startswith("\n")
+    # Walks only the spaces after the quote (never slices the rest): linear overall.
+    j = index + 1
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return j == len(text) or text[j] in _COMMA + _CLOSE or text[j] == "\n"
 
 
 def _opens_string(text: str, start: int, index: int) -> bool:
-    before = text[start:index].rstrip()
-    return not before or before[-1] in "=＝" + _OPEN + _COMMA
+    # Walks back only over the whitespace before the quote; each run is walked once.
+    j = index - 1
+    while j >= start and text[j].isspace():
+        j -= 1
+    return j < start or text[j] in "=＝" + _OPEN + _COMMA
 
 
 def _scan(text: str, start: int, stop_at_comma: bool) -> int:
     """Index where the argument list (or one argument) starting at `start` ends."""
-    depth, quote, i = 0, None, start
-    while i < len(text):
-        ch = text[i]
+    depth, quote, pos = 0, None, start
+    # Jump from one character that matters to the next (a regex search, not a Python loop a char).
+    while (match := _SPECIAL.search(text, pos)) is not None:
+        i = match.start()
+        ch, pos = text[i], i + 1
         if quote:
             if ch == "\\":
-                i += 2
-                continue
-            if ch == quote and _string_closes(text, i):
+                pos = i + 2
+            elif ch == quote and _string_closes(text, i):
                 quote = None
-        elif ch in "'\"" and _opens_string(text, start, i):
-            quote = ch
+        elif ch in "'\"":
+            if _opens_string(text, start, i):
+                quote = ch
         elif ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
@@ -55,22 +68,13 @@ def _scan(text: str, start: int, stop_at_comma: bool) -> int:
             depth -= 1
         elif ch in _COMMA and depth == 0 and stop_at_comma:
             return i
-        i += 1
     return len(text)
 
 
 def _unquote(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] in "'\"" and value[-1] == value[0]:
-        body, out, i = value[1:-1], [], 0
-        while i < len(body):
-            if body[i] == "\\" and i + 1 < len(body) and body[i + 1] in _ESCAPES:
-                out.append(_ESCAPES[body[i + 1]])
-                i += 2
-            else:
-                out.append(body[i])
-                i += 1
-        return "".join(out)
+        return _ESCAPE.sub(lambda m: _ESCAPES[m.group(1)], value[1:-1])
     if value[:1] in "'\"":  # unclosed string at the end of a reply
         return value[1:]
     return value
@@ -92,14 +96,17 @@ def _split(args_text: str) -> Call:
 
 
 def find_calls(text: str, names: set[str]) -> list[Call]:
-    """Every call of one of `names` in `text`, in order of appearance."""
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-                         + r")\s*[(（]", re.I)
+    """Every call of one of `names` (lowercase) in `text`, in order of appearance; calls inside
+    another call's arguments are part of it."""
     calls, pos = [], 0
-    while (match := pattern.search(text, pos)) is not None:
+    while (match := _CALL.search(text, pos)) is not None:
+        name = match.group(1).lower()
+        if name not in names:
+            pos = match.end()
+            continue
         end = _scan(text, match.end(), stop_at_comma=False)
         call = _split(text[match.end():end])
-        call.name = match.group(1).lower()
+        call.name = name
         calls.append(call)
         pos = end + 1
     return calls

@@ -15,9 +15,10 @@ from drivers.actions import (Answer, Button, CallUser, Click, Done, Drag, Key, L
                              Swipe, Type, Wait)
 
 from ..coords import Mapper
-from .build import keys, make, nums, seconds
+from .bounds import press_ms, seconds
+from .build import keys, make, nums
 from .calls import Call, find_calls
-from .text import clean
+from .text import clean, shown
 
 _CLICKS = {"click": ("left", 1), "left_single": ("left", 1), "left_click": ("left", 1), "tap": ("left", 1),
            "left_double": ("left", 2), "double_click": ("left", 2), "left_triple": ("left", 3),
@@ -28,7 +29,7 @@ _OTHERS = {"hover", "move_to", "mouse_move", "move", "drag", "select", "swipe", 
            "long_press", "open_app", "press_home", "press_back", "press_recent", "answer"}
 NAMES = set(_CLICKS) | _OTHERS
 _ACTION_LABEL = re.compile(r"(?<![\w])Action\s*[:：]", re.I)
-_GROUNDING = re.compile(r"<\|box_start\|>(.*?)<\|box_end\|>|<point>(.*?)</point>|<bbox>(.*?)</bbox>", re.S)
+_GROUNDING = (("<|box_start|>", "<|box_end|>"), ("<point>", "</point>"), ("<bbox>", "</bbox>"))
 _START_KEYS = ("start_box", "point", "start_point", "box", "start", "coordinate", "position", "target")
 _END_KEYS = ("end_box", "end_point", "end", "to", "end_coordinate")
 _DIRECTIONS = ("up", "down", "left", "right")
@@ -37,24 +38,33 @@ _DIRECTIONS = ("up", "down", "left", "right")
 def _target(call: Call, mapper: Mapper, required: bool = True) -> tuple[int | None, int | None]:
     for key in _START_KEYS:
         if key in call.kwargs:
-            return mapper.target(nums(call.kwargs[key]))
-    values = [n for arg in call.args if not arg.strip().lower() in _DIRECTIONS for n in nums(arg)]
+            return mapper.target(nums(call.kwargs[key], f"{call.name}: {key}"), f"{call.name}: {key}")
+    values = [n for arg in call.args if not arg.strip().lower() in _DIRECTIONS
+              for n in nums(arg, f"{call.name}: target")]
     if values:
-        return mapper.target(values)
+        return mapper.target(values, f"{call.name}: target")
     if required:
         raise FormatError(f"{call.name}: no target point; write e.g. {call.name}(start_box='(x1,y1)')")
     return None, None
 
 
-def _two_targets(call: Call, mapper: Mapper) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    end = next((call.kwargs[k] for k in _END_KEYS if k in call.kwargs), None)
-    if end is not None:
-        return _target(call, mapper), mapper.target(nums(end))
-    values = [n for arg in call.args for n in nums(arg)]
+def _two_targets(call: Call, mapper: Mapper) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Start and end of a drag. These grammars always write both (unlike Qwen's tool call, a
+    drag here never starts at the pointer), so one point alone is a FormatError."""
+    need = (f"{call.name}: needs a start and an end point, e.g. "
+            f"{call.name}(start_box='(x1,y1)', end_box='(x2,y2)')")
+    end_key = next((k for k in _END_KEYS if k in call.kwargs), None)
+    if end_key is not None:
+        if not any(k in call.kwargs for k in _START_KEYS) and not call.args:
+            raise FormatError(need)
+        field = f"{call.name}: {end_key}"
+        return _target(call, mapper), mapper.target(nums(call.kwargs[end_key], field), field)
+    field = f"{call.name}: target"
+    values = [n for arg in call.args for n in nums(arg, field)]
     if len(values) in (4, 8):
         half = len(values) // 2
-        return mapper.target(values[:half]), mapper.target(values[half:])
-    return None
+        return mapper.target(values[:half], field), mapper.target(values[half:], field)
+    raise FormatError(need)
 
 
 def _text(call: Call, *names: str) -> str | None:
@@ -66,10 +76,10 @@ def _text(call: Call, *names: str) -> str | None:
 
 def _direction(call: Call) -> str:
     raw = _text(call, "direction") or next((a for a in call.args if a.strip().lower() in _DIRECTIONS), "")
-    word = raw.strip().strip("'\"").lower().split()[0] if raw.strip() else ""
-    if word not in _DIRECTIONS:
-        raise FormatError(f"scroll: direction must be one of up, down, left, right (got {raw!r})")
-    return word
+    words = raw.strip().strip("'\"").lower().split()
+    if not words or words[0] not in _DIRECTIONS:
+        raise FormatError(f"scroll: direction must be one of up, down, left, right (got {shown(raw)})")
+    return words[0]
 
 
 def to_actions(call: Call, mapper: Mapper, platform: str) -> list:
@@ -84,15 +94,11 @@ def to_actions(call: Call, mapper: Mapper, platform: str) -> list:
             x, y = _target(call, mapper)
             return [make(Move, x=x, y=y)]
         case "drag" | "select" | "swipe":
-            pair = _two_targets(call, mapper)
-            if pair is None:
-                raise FormatError(f"{call.name}: needs a start and an end, e.g. start_box='(x1,y1)', end_box='(x2,y2)'")
-            (x, y), (to_x, to_y) = pair
+            (x, y), (to_x, to_y) = _two_targets(call, mapper)
             return [make(Swipe if mobile else Drag, x=x, y=y, to_x=to_x, to_y=to_y)]
         case "scroll":
-            pair = _two_targets(call, mapper) if any(k in call.kwargs for k in _END_KEYS) else None
-            if pair is not None:  # UI-TARS 1.0 mobile: scroll(start_box, end_box) is a swipe
-                (x, y), (to_x, to_y) = pair
+            if any(k in call.kwargs for k in _END_KEYS):  # UI-TARS 1.0 mobile: scroll(start_box, end_box) is a swipe
+                (x, y), (to_x, to_y) = _two_targets(call, mapper)
                 return [make(Swipe if mobile else Drag, x=x, y=y, to_x=to_x, to_y=to_y)]
             x, y = _target(call, mapper, required=False)
             return [make(Scroll, x=x, y=y, direction=_direction(call))]
@@ -112,7 +118,7 @@ def to_actions(call: Call, mapper: Mapper, platform: str) -> list:
                 raise FormatError("type: empty content")
             return out
         case "wait" | "sleep":
-            return [make(Wait, seconds=seconds(_text(call, "seconds", "time"), 5.0))]
+            return [make(Wait, seconds=seconds(_text(call, "seconds", "time"), 5.0, f"{call.name}: time"))]
         case "finished" | "finish" | "done":
             content = (_text(call, "content", "message", "text") or "").strip()
             return ([Answer(text=content)] if content else []) + [make(Done, status="success",
@@ -125,27 +131,39 @@ def to_actions(call: Call, mapper: Mapper, platform: str) -> list:
             return [make(Answer, text=_text(call, "content", "text") or "")]
         case "long_press":
             x, y = _target(call, mapper)
-            ms = int(seconds(_text(call, "time", "duration"), 1.0) * 1000) if "time" in call.kwargs else 1000
-            return [make(LongPress, x=x, y=y, duration_ms=max(1, ms))]
+            ms = press_ms(_text(call, "time", "duration"), field="long_press: time") if "time" in call.kwargs else 1000
+            return [make(LongPress, x=x, y=y, duration_ms=ms)]
         case "open_app":
             return [make(OpenApp, name=(_text(call, "app_name", "name", "app") or "").strip())]
         case "press_home" | "press_back" | "press_recent":
             return [Button(name={"press_home": "home", "press_back": "back"}.get(call.name, "recents"))]
-    raise FormatError(f"unknown action {call.name!r}")
+    raise FormatError(f"unknown action {shown(call.name)}")
+
+
+def _grounding(text: str) -> str | None:
+    """The inside of the first complete grounding tag (box, point or bbox), or None. Found with
+    str.find: a lazy regex would rescan to the end from every opening tag that is never closed."""
+    best: tuple[int, str] | None = None
+    for opening, closing in _GROUNDING:
+        start = text.find(opening)
+        end = text.find(closing, start + len(opening)) if start >= 0 else -1
+        if end >= 0 and (best is None or start < best[0]):
+            best = (start, text[start + len(opening):end])
+    return best[1] if best else None
 
 
 def parse(text: str, mapper: Mapper, platform: str = "desktop") -> list:
     """All actions of a Thought/Action reply, in order; FormatError when there is none or one is bad."""
     text = clean(text)
-    labels = list(_ACTION_LABEL.finditer(text))
-    section = text[labels[0].end():] if labels else text
+    label = _ACTION_LABEL.search(text)
+    section = text[label.end():] if label else text
     calls = find_calls(section, NAMES)
     if not calls:
-        grounding = _GROUNDING.search(section)
-        if grounding:
-            x, y = mapper.target(nums(next(g for g in grounding.groups() if g is not None)))
+        box = _grounding(section)
+        if box is not None:
+            x, y = mapper.target(nums(box, "box"), "box")
             return [make(Click, x=x, y=y)]
-        hint = "no action found" if labels else "no 'Action:' line and no action found"
+        hint = "no action found" if label else "no 'Action:' line and no action found"
         raise FormatError(f"{hint}; answer with 'Action: click(start_box=...)' or another listed action")
     actions: list = []
     for call in calls:
