@@ -98,6 +98,13 @@ def test_summary_by_domain_and_the_one_script_allowed(suite):
     assert f"script-src {script_hash()}" in csp and "default-src 'none'" in csp
 
 
+def test_files_a_real_batch_wrote_have_no_problems(suite):
+    run, path, text = suite
+    assert 'id="problems"' not in text and 'class="warn"' not in text and "nan%" not in text
+    again = gui_agent("report", str(run.out))
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+
+
 def test_model_text_is_escaped(tmp_path_factory):
     run = model_run(tmp_path_factory)
     assert run.proc.returncode == 0, run.proc.stderr[-2000:]

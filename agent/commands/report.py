@@ -16,7 +16,9 @@ Examples:
 
 \b
 The page filters by outcome, domain, status and text; ?outcome=failed&open=all in its address
-preselects a filter and unfolds every task. Exit status: 0 written, 2 DIR holds no results.
+preselects a filter and unfolds every task. A file that is not as a run writes it (a torn
+line, a field of the wrong type) is listed on the page next to its task, and counted on stderr.
+Exit status: 0 written (problems or not), 2 DIR is missing or holds no results.
 """
 
 
@@ -24,14 +26,24 @@ preselects a filter and unfolds every task. Exit status: 0 written, 2 DIR holds 
 @click.argument("out", type=click.Path(path_type=Path))
 def command(out):
     """Write OUT/report/index.html: totals by domain, and every task's steps drawn on its screenshots."""
-    from agent.batch.summary import scan
     from agent.report import write_report
+    from agent.report.collect import collect
 
     if not out.is_dir():
         raise UserError(f"{out}: no such folder")
-    entries = scan(out)
-    if not entries:
+    try:
+        data = collect(out)
+    except OSError as exc:
+        raise UserError(f"{out}: cannot read the results: {exc.strerror or exc}") from None
+    if not data.tasks:
         raise UserError(f"{out}: no results here (expected OUT/<domain>/<task_id>/result.json)")
-    page = write_report(out)
-    done = sum(1 for e in entries if e.result is not None)
-    click.echo(f"report: {page}  ({len(entries)} tasks, {done} finished)")
+    try:
+        page = write_report(out, data)
+    except OSError as exc:
+        raise UserError(f"{out / 'report'}: cannot write the report: {exc.strerror or exc}") from None
+    done = sum(1 for t in data.tasks if t.finished)
+    click.echo(f"report: {page}  ({len(data.tasks)} tasks, {done} finished)")
+    if data.problems:
+        n = len(data.problem_files)
+        click.echo(f"warning: {n} {'file' if n == 1 else 'files'} in {out} had problems "
+                   f"({len(data.problems)} in all); the page lists them", err=True)

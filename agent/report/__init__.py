@@ -8,10 +8,15 @@ be copied or served as it is.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .collect import ReportData
 
 
-def write_report(out: str | Path) -> Path:
-    """Write OUT/report/index.html atomically and return its path. Raises FileNotFoundError when
+def write_report(out: str | Path, data: "ReportData | None" = None) -> Path:
+    """Write OUT/report/index.html atomically and return its path; `data` is what
+    `collect.collect(OUT)` read, when the caller has it already. Raises FileNotFoundError when
     OUT is not a folder."""
     from agent.record import write_atomic
 
@@ -22,6 +27,6 @@ def write_report(out: str | Path) -> Path:
     if not out.is_dir():
         raise FileNotFoundError(f"{out}: no such folder")
     page = out / "report" / "index.html"
-    write_atomic(page, render(collect(out)))
+    write_atomic(page, render(data if data is not None else collect(out)))
     page.chmod(0o644)
     return page

@@ -59,6 +59,10 @@ svg .arrow { stroke:var(--mark); stroke-width:4; vector-effect:non-scaling-strok
 svg .tag { fill:var(--mark); font-weight:700; font-family:sans-serif; paint-order:stroke; stroke:#fff; stroke-width:3px; }
 svg .cap { fill:rgba(20,20,20,.78); }
 svg .captext { fill:#fff; font-family:ui-monospace,Menlo,Consolas,monospace; white-space:pre; }
+.card.warn { border-color:var(--skip); } .card.warn b { color:var(--skip); }
+span.warn { font-weight:600; font-size:12px; border-radius:10px; padding:1px 8px; color:#fff; background:var(--skip); }
+#problems, div.problems { background:#fff8c5; border:1px solid var(--skip); border-radius:6px; padding:4px 14px; margin:10px 0; }
+#problems h2 { margin-top:8px; } ul.problems li { overflow-wrap:anywhere; }
 [hidden] { display:none !important; }
 """ % {"mark": MARK}
 

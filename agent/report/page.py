@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
 from .assets import CSS, JS, script_hash
 from .collect import ReportData, StepView, TaskView
+from .fields import Problem
 from .overlay import describe, marker_defs, overlay_svg
 
 OUTCOMES = ("solved", "failed", "skipped", "pending")
@@ -26,8 +28,14 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
+NO_RATE = "—"
+"""Shown for a rate of no finished tasks (never 'nan%')."""
+
+
+def _pct(value: Any) -> str:
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        return NO_RATE
+    return f"{value:.1%}"
 
 
 def _ms(value: Any) -> str:
@@ -60,7 +68,7 @@ def render(data: ReportData) -> str:
         marker_defs(), "<main>",
         f"<h1>Results: {_e(data.out.name)}</h1>",
         f'<p class="muted">{_e(_run_line(s))} · report made {made}</p>',
-        _cards(s), _domains(s), _statuses(s), _skips(s), _filters(data),
+        _cards(s, data), _problems(data), _domains(s), _statuses(s), _skips(s), _filters(data),
         f'<section id="tasks">{"".join(_task(t) for t in data.tasks)}</section>',
         "</main>", f"<script>{JS}</script>", "</body></html>",
     ]
@@ -75,14 +83,45 @@ def _run_line(s: dict) -> str:
     return " · ".join(b for b in bits if b) or str(s.get("out", ""))
 
 
-def _cards(s: dict) -> str:
+def _cards(s: dict, data: ReportData) -> str:
+    rate = "success rate" if s["finished"] else "success rate (no finished tasks)"
     cards = [("tasks", s["tasks"]), ("finished", s["finished"]), ("solved", s["solved"]),
-             ("success rate", _pct(s["success_rate"])), ("rate, skips left out", _pct(s["success_rate_ran"])),
+             (rate, _pct(s["success_rate"])), ("rate, skips left out", _pct(s["success_rate_ran"])),
              ("skipped", s["skipped"])]
     if s.get("pending"):
         cards.append(("pending", s["pending"]))
-    return '<div class="cards">' + "".join(f"<div class=card><b>{_e(v)}</b><span>{_e(k)}</span></div>"
-                                           for k, v in cards) + "</div>"
+    html_cards = [f"<div class=card><b>{_e(v)}</b><span>{_e(k)}</span></div>" for k, v in cards]
+    if data.problems:
+        n = len(data.problem_files)
+        html_cards.append(f'<div class="card warn" id="problem-count"><b>{n}</b>'
+                          f'<span>{"file" if n == 1 else "files"} with problems</span></div>')
+    return '<div class="cards">' + "".join(html_cards) + "</div>"
+
+
+def _problem_list(problems: list[Problem]) -> str:
+    items = "".join(f"<li><code>{_e(p.file)}</code>"
+                    f"{_e(f' line {p.line}' if p.line else '')}: {_e(p.what)}</li>" for p in problems)
+    return f'<ul class="problems">{items}</ul>'
+
+
+def _problems(data: ReportData) -> str:
+    """The files that could not be read as a run writes them: those of no task in full, the
+    others as links to their task, where the details are."""
+    if not data.problems:
+        return ""
+    tasks = [t for t in data.tasks if t.problems]
+    owned = {p for t in tasks for p in t.problems}
+    loose = [p for p in data.problems if p not in owned]
+    links = "".join(f'<li><a href="#{_e(t.folder)}">{_e(t.folder)}</a>: '
+                    f'{_e(", ".join(sorted({p.file.rsplit("/", 1)[-1] for p in t.problems})))} '
+                    f'({_e(_count(len(t.problems), "problem"))})</li>' for t in tasks)
+    return ('<section id="problems"><h2>Problems in the results</h2><p class="muted">These files are not '
+            "as a run writes them; what could be read is shown, the rest is left out.</p>"
+            + (_problem_list(loose) if loose else "") + (f"<ul>{links}</ul>" if links else "") + "</section>")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _domains(s: dict) -> str:
@@ -138,8 +177,12 @@ def _task(t: TaskView) -> str:
     head = (f'<summary><span class="badge b-{t.outcome}">{_e(t.status)}</span>'
             f'<span class="score">score {t.score:g}</span><span class="key">{_e(t.folder)}</span>'
             f'<span class="muted">{_e(_steps(len(t.steps)))}{_e(duration)}</span>'
+            + (f'<span class="warn">⚠ {_e(_count(len(t.problems), "problem"))}</span>' if t.problems else "") +
             f'<span class="instr">{_e(instruction)}</span></summary>')
     body = [f"<p>{_e(instruction)}</p>", _facts(t)]
+    if t.problems:
+        body.append('<div class="problems"><b>Problems in this task\'s files</b>'
+                    f"{_problem_list(t.problems)}</div>")
     if r.get("error"):
         body.append(f'<pre class="error">{_e(r["error"])}</pre>')
     if t.crash:
