@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from agent.policy import PolicyError
+from agent.policy import OutOfTime, PolicyError
 
 
 class BackendError(PolicyError, RuntimeError):
@@ -26,9 +27,24 @@ class Generation:
 
 
 class Backend(Protocol):
-    """`generate` gets messages as built by agent.models.prompts (images already at the model size)."""
+    """`generate` gets messages as built by agent.models.prompts (images already at the model size).
+
+    It raises BackendError when the model cannot be asked, and agent.policy.OutOfTime when
+    `deadline` (a time.monotonic() value, None = none) passes first; it never waits past it.
+    """
 
     model_type: str | None
     """The checkpoint's config `model_type` (e.g. 'qwen2_5_vl') when known, for family detection."""
 
-    def generate(self, messages: list[dict], max_new_tokens: int) -> Generation: ...
+    def generate(self, messages: list[dict], max_new_tokens: int, *,
+                 deadline: float | None = None) -> Generation: ...
+
+
+def time_left(deadline: float | None) -> float | None:
+    """Seconds until `deadline` (None when there is none); OutOfTime when it has passed."""
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise OutOfTime("the time limit passed before the model was asked")
+    return left

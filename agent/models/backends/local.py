@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from drivers.base import require
 
-from .base import BackendError, Generation
+from .base import BackendError, Generation, time_left
 
 _MODEL_CLASSES = {"qwen2_vl": "Qwen2VLForConditionalGeneration",
                   "qwen2_5_vl": "Qwen2_5_VLForConditionalGeneration",
@@ -100,26 +100,32 @@ class TransformersBackend:
             out.append({"role": message["role"], "content": content})
         return out, images
 
-    def generate(self, messages: list[dict], max_new_tokens: int) -> Generation:
-        """The model's reply to `messages`, with token counts and the time it took."""
-        import torch
+    def generate(self, messages: list[dict], max_new_tokens: int, *,
+                 deadline: float | None = None) -> Generation:
+        """The model's reply to `messages`, with token counts and the time it took.
 
+        Generation stops at `deadline` (transformers' max_time); whatever the processor or
+        generate() raise (a bad input, out of memory) becomes one BackendError line.
+        """
         started = time.perf_counter()
         chat, images = self._template_messages(messages)
         for image in images:
             if image.size[0] % self.factor or image.size[1] % self.factor:
                 raise BackendError(f"image {image.size[0]}x{image.size[1]} is not a multiple of {self.factor}: "
                                    "it must come from the one smart resize (agent.models.resize.fit)")
-        text = self.processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
-        inputs = self.processor(text=[text], images=images or None, return_tensors="pt",
-                                images_kwargs={"do_resize": False})
+        try:
+            text = self.processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
+            inputs = self.processor(text=[text], images=images or None, return_tensors="pt",
+                                    images_kwargs={"do_resize": False})
+        except Exception as exc:  # the processor's own checks (token counts, sizes): never a traceback
+            raise BackendError(f"the processor refused the prompt: {_one_line(exc)}") from None
         self._check_grid(inputs.get("image_grid_thw"), images)
-        inputs = inputs.to(self.model.device)
         gen: dict[str, Any] = {"max_new_tokens": max_new_tokens, "do_sample": self.options.do_sample}
         if self.options.do_sample and self.options.temperature:
             gen["temperature"] = self.options.temperature
-        with torch.inference_mode():
-            output = self.model.generate(**inputs, **gen)
+        if (left := time_left(deadline)) is not None:
+            gen["max_time"] = left
+        output = self._generate(inputs, gen)
         prompt_len = int(inputs["input_ids"].shape[1])
         new_tokens = output[0, prompt_len:]
         # Keep special tokens: <|box_start|> and friends carry Qwen2-VL / UI-TARS coordinates.
@@ -129,6 +135,15 @@ class TransformersBackend:
         return Generation(text=reply, prompt_tokens=prompt_len, completion_tokens=int(new_tokens.shape[0]),
                           latency_ms=round((time.perf_counter() - started) * 1000, 1))
 
+    def _generate(self, inputs, gen: dict[str, Any]):
+        import torch
+
+        try:
+            with torch.inference_mode():
+                return self.model.generate(**inputs.to(self.model.device), **gen)
+        except Exception as exc:  # out of memory, a device lost, a kernel that refuses the input
+            raise BackendError(f"generate() failed: {_one_line(exc)}") from None
+
     def _check_grid(self, grid, images: list) -> None:
         """Fail loudly if the processor saw any image at another size than we sent."""
         if grid is None:
@@ -137,3 +152,8 @@ class TransformersBackend:
             if (gw * self.patch_size, gh * self.patch_size) != image.size:
                 raise BackendError(f"the processor resized an image from {image.size[0]}x{image.size[1]} to "
                                    f"{gw * self.patch_size}x{gh * self.patch_size}; coordinates would be off")
+
+
+def _one_line(exc: BaseException) -> str:
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first[:300]}" if first else type(exc).__name__

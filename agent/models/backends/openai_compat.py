@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from drivers.base import require
 
-from .base import BackendError, Generation
+from agent.policy import OutOfTime
+
+from .base import BackendError, Generation, time_left
 
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
@@ -89,14 +91,21 @@ class OpenAIBackend:
         return {"model": self.model_id, "messages": out, "max_tokens": max_new_tokens,
                 "temperature": self.options.temperature, **self.options.extra_body}
 
-    def _post(self, body: dict) -> dict:
+    def _post(self, body: dict, deadline: float | None = None) -> dict:
         httpx, opts = self._httpx, self.options
         delay, last = opts.backoff_s, ""
         for attempt in range(opts.retries + 1):
             wait = delay
+            left = time_left(deadline)
+            # Never wait for a reply past the episode's deadline.
+            cut = left is not None and left < opts.timeout_s
+            timeout = httpx.Timeout(min(opts.timeout_s, left) if cut else opts.timeout_s,
+                                    connect=min(opts.connect_timeout_s, left) if cut else opts.connect_timeout_s)
             try:
-                response = self._client.post(self.url, json=body)
+                response = self._client.post(self.url, json=body, timeout=timeout)
             except httpx.TimeoutException as exc:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise OutOfTime(f"no reply from {self.url} before the time limit") from None
                 last = f"no reply from {self.url} within the timeout ({type(exc).__name__})"
             except httpx.TransportError as exc:
                 last = f"cannot reach the model server at {self.url}: {exc or type(exc).__name__}"
@@ -115,14 +124,18 @@ class OpenAIBackend:
                 if retry_after.replace(".", "", 1).isdigit():
                     wait = min(float(retry_after), 60.0)
             if attempt < opts.retries:
+                if deadline is not None and time.monotonic() + wait >= deadline:
+                    raise OutOfTime(f"{last}; the time limit comes before the next try") from None
                 time.sleep(wait)
                 delay *= 2
         raise BackendError(f"{last} (gave up after {opts.retries + 1} tries)")
 
-    def generate(self, messages: list[dict], max_new_tokens: int) -> Generation:
-        """The served model's reply, with the token counts the server reports."""
+    def generate(self, messages: list[dict], max_new_tokens: int, *,
+                 deadline: float | None = None) -> Generation:
+        """The served model's reply, with the token counts the server reports; retries stop, and
+        a request is cut, at `deadline`."""
         started = time.perf_counter()
-        data = self._post(self.payload(messages, max_new_tokens))
+        data = self._post(self.payload(messages, max_new_tokens), deadline)
         try:
             text = data["choices"][0]["message"]["content"] or ""
         except (KeyError, IndexError, TypeError):

@@ -24,10 +24,27 @@ if TYPE_CHECKING:
 
 _TOOL_CALL = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|\Z)", re.S)
 _ACTION_LINE = re.compile(r"Action\s*[:：]\s*(.+)")
+_SPECIAL = re.compile(r"<\|(\w+)\|>")
+_GROUNDING = frozenset({"box_start", "box_end", "quad_start", "quad_end", "object_ref_start", "object_ref_end"})
+_BREAK = "\u200b"  # zero-width space: invisible to a reader, splits the token for a tokenizer
+
+
+def inert(text: str) -> str:
+    """`text` with every `<|...|>` special token broken, so a tokenizer reads it as plain text.
+
+    Model replies go back into the prompt (history, summaries, error reasons), and a reply
+    holding `<|image_pad|>`, `<|video_pad|>` or `<|im_end|>` would otherwise be read as an
+    image placeholder or an end of turn: the processor then fails or the turn structure breaks.
+    The grounding markers (`<|box_start|>` ...) stay as written: they steer nothing, and the
+    reference agents send replies back with them, as the model wrote them.
+    """
+    if "<|" not in text:
+        return text
+    return _SPECIAL.sub(lambda m: m.group(0) if m.group(1) in _GROUNDING else f"<{_BREAK}|{m.group(1)}|>", text)
 
 
 def _text(text: str) -> dict:
-    return {"type": "text", "text": text}
+    return {"type": "text", "text": inert(text)}
 
 
 def _image(image: "Image") -> dict:
