@@ -141,6 +141,13 @@ class _TextMatch(CheckSpec):
                 raise ValueError(f"regex {self.regex!r} does not compile: {exc}") from None
         return self
 
+    def _mismatch(self, what: str, text: str) -> str:
+        """'<what> is '...', not equal to / without / not matching '...''."""
+        rule = (f"not equal to {_short(self.equals)}" if self.equals is not None else
+                f"without {_short(self.contains)}" if self.contains is not None else
+                f"not matching /{self.regex}/")
+        return f"{what} is {_short(text.strip() if self.strip else text)}, {rule}"
+
     def _match(self, text: str) -> float:
         if self.strip:
             text = text.strip()
@@ -166,6 +173,12 @@ class CommandOutput(_TextMatch):
             return float(out.returncode == 0)
         return self._match(out.stdout)
 
+    def explain(self, ctx: TaskContext) -> str | None:
+        out = _bash(ctx, self.command, self.timeout, CheckError)
+        if self.equals is self.contains is self.regex is None:
+            return None if out.returncode == 0 else f"`{self.command}` exited {out.returncode}"
+        return None if self._match(out.stdout) >= 1.0 else self._mismatch(f"the output of `{self.command}`", out.stdout)
+
 
 class File(_TextMatch):
     """A file exists; with a rule, its text equals / contains / matches."""
@@ -181,6 +194,13 @@ class File(_TextMatch):
             return 1.0
         return self._match(path.read_text(encoding="utf-8", errors="replace"))
 
+    def explain(self, ctx: TaskContext) -> str | None:
+        path = Path(ctx.expand(self.file))
+        if not path.is_file():
+            return f"{path} does not exist"
+        text = path.read_text(encoding="utf-8", errors="replace")
+        return None if self.score(ctx) >= 1.0 else self._mismatch(str(path), text)
+
 
 class Window(CheckSpec):
     """A visible window whose title matches the regex exists."""
@@ -191,6 +211,9 @@ class Window(CheckSpec):
     def score(self, ctx: TaskContext) -> float:
         return float(bool(window_titles(ctx, self.window)))
 
+    def explain(self, ctx: TaskContext) -> str | None:
+        return None if self.score(ctx) else f"no visible window's title matches /{self.window}/"
+
 
 class AnswerIs(_TextMatch):
     """The agent's `answer` action equals / contains / matches (for information questions)."""
@@ -200,6 +223,17 @@ class AnswerIs(_TextMatch):
 
     def score(self, ctx: TaskContext) -> float:
         return 0.0 if ctx.answer is None else self._match(ctx.answer)
+
+    def explain(self, ctx: TaskContext) -> str | None:
+        if ctx.answer is None:
+            return "the agent gave no answer"
+        return None if self._match(ctx.answer) >= 1.0 else self._mismatch("the answer", ctx.answer)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A value for a one-line reason: quoted, newlines shown, cut with an ellipsis."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[:limit - 2] + "…" + shown[0]
 
 
 DESKTOP_STEPS = (Command, Launch, Sleep, WaitWindow, WaitFile)

@@ -35,6 +35,10 @@ class AllOf(CheckSpec):
     def score(self, ctx: TaskContext) -> float:
         return min(c.score(ctx) for c in self.all)
 
+    def explain(self, ctx: TaskContext) -> str | None:
+        reasons = [r for c in self.all if (r := c.explain(ctx))]
+        return "; ".join(reasons) or None
+
 
 class AnyOf(CheckSpec):
     """At least one check passes: the highest score."""
@@ -44,6 +48,12 @@ class AnyOf(CheckSpec):
 
     def score(self, ctx: TaskContext) -> float:
         return max(c.score(ctx) for c in self.any)
+
+    def explain(self, ctx: TaskContext) -> str | None:
+        if self.score(ctx) >= 1.0:
+            return None
+        reasons = [r for c in self.any if (r := c.explain(ctx))]
+        return "none of the alternatives holds: " + " | ".join(reasons) if reasons else None
 
 
 class NotOf(CheckSpec):
@@ -55,6 +65,9 @@ class NotOf(CheckSpec):
 
     def score(self, ctx: TaskContext) -> float:
         return 1.0 - self.not_.score(ctx)
+
+    def explain(self, ctx: TaskContext) -> str | None:
+        return None if self.score(ctx) >= 1.0 else f"what should not hold does: the inner {self.not_.kind} check passes"
 
 
 STEP_KINDS = {cls.kind: cls for cls in (*DESKTOP_STEPS, *ANDROID_STEPS)}

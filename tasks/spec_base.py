@@ -35,3 +35,7 @@ class CheckSpec(BaseModel):
 
     def score(self, ctx: "TaskContext") -> float:
         raise NotImplementedError
+
+    def explain(self, ctx: "TaskContext") -> str | None:
+        """One line on why this check does not pass (None: it passes, or cannot say)."""
+        return None if self.score(ctx) >= 1.0 else f"the {self.kind} check did not pass"

@@ -129,9 +129,23 @@ class SetupStep(Protocol):
 
 
 class Checker(Protocol):
-    """Looks at the world and scores the task, 0..1 (1 = solved)."""
+    """Looks at the world and scores the task, 0..1 (1 = solved).
+
+    A checker may also have `explain(ctx) -> str | None`: one line saying why it does not
+    give full marks (what it found against what it wanted), for the result and the report."""
 
     def score(self, ctx: TaskContext) -> float: ...
+
+
+def explain(checker: "Checker", ctx: TaskContext) -> str | None:
+    """Why `checker` does not pass, in one line, or None when it cannot say."""
+    how = getattr(checker, "explain", None)
+    if how is None:
+        return None
+    try:
+        return how(ctx)
+    except (CheckError, OSError, subprocess.SubprocessError):
+        return None
 
 
 @dataclass

@@ -26,13 +26,25 @@ def command(paths, as_json):
 
     Exit status: 0 all valid, 2 some file has mistakes.
     """
+    from agent.record import task_dir
     from tasks.load import scan_tasks
 
     valid = runnable = 0
     bad_files: set[str] = set()
     unsupported: Counter[str] = Counter()
+    owners: dict[Path, str] = {}  # result folder -> the file whose task has it
     for path in paths:
-        tasks, problems = scan_tasks(path)
+        loaded, problems = scan_tasks(path)
+        tasks = []
+        for task in loaded:
+            folder = task_dir(Path("."), task.domain, task.id)
+            first = owners.get(folder)
+            if first is None:
+                owners[folder] = str(task.source)
+                tasks.append(task)
+            elif first != task.source:  # the same file reached twice is one task; two files clash
+                problems.append(f"{task.source}: id: {task.domain}/{task.id} is also the id of {first}; "
+                                "a batch cannot hold both")
         # Every problem line starts with its file; a file with mistakes is one invalid task.
         bad_files.update(line.split(": ", 1)[0] for line in problems)
         for line in problems:

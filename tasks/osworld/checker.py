@@ -65,7 +65,7 @@ class OsworldChecker:
             return 0.0
         scores: list[float] = []
         errors: list[str] = []
-        record = ctx.extra.setdefault("osworld_metrics", [])
+        record = ctx.extra["osworld_metrics"] = []  # the metrics of this scoring only
         for call in self.calls:
             try:
                 value = self._run_metric(ctx, call)
@@ -83,6 +83,16 @@ class OsworldChecker:
             scores.append(value)
         final = sum(scores) / len(scores) if self.conj == "and" else max(scores)
         return final if final > 0 else self._zero(errors)
+
+    def explain(self, ctx: "TaskContext") -> str | None:
+        """The metrics of the last scoring that did not give full marks (scoring is not rerun:
+        post-config steps change the world)."""
+        if self.infeasible:
+            return "the agent did not say the task is infeasible"
+        if said_infeasible(ctx):
+            return "the agent said the task is infeasible; it is not"
+        low = [f"{m['func']} scored {m['score']:g}" for m in ctx.extra.get("osworld_metrics", []) if m["score"] < 1]
+        return "; ".join(low) or None
 
     @staticmethod
     def _zero(errors: list[str]) -> float:

@@ -137,6 +137,34 @@ def eval_dir(ctx: "TaskContext") -> Path:
     return folder
 
 
+class OutsideTaskFolder(ValueError):
+    """A task file named a path to write that leaves the folders the task may write in."""
+
+
+def _within(path: Path, roots: Sequence[Path]) -> bool:
+    real = path.resolve()  # `..` and symlinks followed: where the write would really land
+    return any(real == r.resolve() or real.is_relative_to(r.resolve()) for r in roots)
+
+
+def eval_path(ctx: "TaskContext", name: str) -> Path:
+    """Where a getter's `dest` (or an execute step's stdout file) goes: inside eval_dir, or
+    OutsideTaskFolder ('../x' and absolute names would write anywhere)."""
+    folder = eval_dir(ctx)
+    path = folder / str(name)
+    if not str(name).strip() or not _within(path, [folder]) or path.resolve() == folder.resolve():
+        raise OutsideTaskFolder(f"{name!r} is not a file name inside the task's evaluation folder")
+    return path
+
+
+def writable_vm_path(ctx: "TaskContext", raw: str) -> Path:
+    """vm_path for a file the task writes (a download): it must land in the task's HOME (the
+    VM's /home/user) or its workdir, else OutsideTaskFolder."""
+    path = vm_path(ctx, raw)
+    if not _within(path, [task_home(ctx), Path(ctx.workdir)]):
+        raise OutsideTaskFolder(f"{raw!r} ({path}) is outside the task's HOME and folder")
+    return path
+
+
 def note(ctx: "TaskContext", text: str) -> None:
     """Keep a line about what a step or getter did, for the run's record (ctx.extra)."""
     ctx.extra.setdefault("osworld_log", []).append(text)

@@ -18,7 +18,8 @@ from ..task import MissingResource, SetupError
 from . import chrome, procs, windows
 from .cache import find_cached
 from .home import prepare_home
-from .paths import as_bool, eval_dir, note, prepare_argv, prepare_shell, split_command, task_home, vm_path
+from .paths import (OutsideTaskFolder, as_bool, eval_path, note, prepare_argv, prepare_shell, split_command, task_home,
+                    vm_path, writable_vm_path)
 
 if TYPE_CHECKING:
     from ..task import TaskContext
@@ -77,10 +78,13 @@ class Download(OsStep):
     def run(self, ctx):
         for item in self.params["files"]:
             url = item["url"]
+            try:
+                target = writable_vm_path(ctx, item["path"])
+            except OutsideTaskFolder as exc:
+                raise SetupError(f"download: path {exc}") from None
             source = find_cached(ctx.cache_dir, url)
             if source is None:
                 raise MissingResource(f"not in the cache: {url}", url=url)
-            target = vm_path(ctx, item["path"])
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             note(ctx, f"download {url} -> {target}")
@@ -148,7 +152,10 @@ class Execute(OsStep):
                 raise SetupError(reply["error"])
             for key, reply_key in (("stdout", "output"), ("stderr", "error")):
                 if self.params.get(key):
-                    (eval_dir(ctx) / self.params[key]).write_text(reply[reply_key])
+                    try:
+                        eval_path(ctx, self.params[key]).write_text(reply[reply_key])
+                    except OutsideTaskFolder as exc:
+                        raise SetupError(f"execute: {key}: {exc}") from None
             if not until or _holds(until, reply):
                 return
             if time.monotonic() > deadline:

@@ -8,8 +8,8 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..paths import eval_dir, task_home
-from .files import vm_file
+from ..paths import task_home
+from .files import dest_path, vm_file
 
 if TYPE_CHECKING:
     from ...task import TaskContext
@@ -19,7 +19,7 @@ def _copy_home_file(ctx: "TaskContext", relative: str, dest: str) -> str | None:
     source = task_home(ctx) / relative
     if not source.is_file():
         return None
-    target = eval_dir(ctx) / dest
+    target = dest_path(ctx, dest)
     shutil.copyfile(source, target)
     return str(target)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
 from .. import chrome
-from ..paths import eval_dir
+from .files import dest_path
 
 if TYPE_CHECKING:
     from ...task import TaskContext
@@ -93,7 +93,7 @@ def _sqlite_rows(ctx, name: str, dest: str, sql: str) -> list | None:
     source = chrome.profile_dir(ctx) / "Default" / name
     if not source.is_file():
         return None
-    copy = eval_dir(ctx) / dest  # a copy: the running browser keeps its database locked
+    copy = dest_path(ctx, dest)  # a copy: the running browser keeps its database locked
     shutil.copyfile(source, copy)
     try:
         with sqlite3.connect(copy) as conn:

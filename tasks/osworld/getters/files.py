@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...task import CheckError
 from ..cache import find_cached
-from ..paths import eval_dir, note, vm_path
+from ..paths import OutsideTaskFolder, eval_path, note, vm_path
 
 if TYPE_CHECKING:
     from ...task import TaskContext
@@ -20,6 +20,14 @@ def _entries(config: dict) -> tuple[list[str], list[str], set[int]]:
     if config.get("multi", False):
         return list(config["path"]), list(config["dest"]), set(config.get("gives", [0]))
     return [config["path"]], [config["dest"]], {0}
+
+
+def dest_path(ctx: "TaskContext", name: str):
+    """eval_path with the getter's error: a `dest` may not leave the evaluation folder."""
+    try:
+        return eval_path(ctx, name)
+    except OutsideTaskFolder as exc:
+        raise CheckError(f"dest {exc}") from None
 
 
 def _given(paths: list[Any]) -> Any:
@@ -39,7 +47,7 @@ def vm_file(ctx: "TaskContext", config: dict) -> Any:
     out: list[str | None] = []
     for i, (path, dest) in enumerate(zip(paths, dests)):
         source = vm_path(ctx, path)
-        target = eval_dir(ctx) / dest
+        target = dest_path(ctx, dest)
         if source.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
@@ -62,7 +70,7 @@ def cloud_file(ctx: "TaskContext", config: dict) -> Any:
         source = find_cached(ctx.cache_dir, url)
         if source is None:
             raise CheckError(f"expected file not in the cache: {url}")
-        target = eval_dir(ctx) / dest
+        target = dest_path(ctx, dest)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         if i in gives:
@@ -72,7 +80,7 @@ def cloud_file(ctx: "TaskContext", config: dict) -> Any:
 
 def cache_file(ctx: "TaskContext", config: dict) -> str | None:
     """A file already in the evaluation folder (e.g. an execute step's stdout). config: path."""
-    path = eval_dir(ctx) / config["path"]
+    path = dest_path(ctx, config["path"])
     return str(path) if path.is_file() else None
 
 
