@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
-from drivers.actions import Answer, CallUser, Done
+from drivers.actions import Answer, CallUser, Done, Wait
 from drivers.base import ActionRefused, DriverError
 from drivers.settle import SettleConfig, settle
 from tasks.task import CheckError, Limits
 
-from .policy import FormatError, PolicyError, Step
+from .policy import FormatError, OutOfTime, PolicyError, Step
+from .status import (CALL_USER, DONE, DRIVER_ERROR, FORMAT_ERRORS, INFEASIBLE, INTERRUPTED, MAX_STEPS, MODEL_ERROR,
+                     STUCK, SUCCESS, TIMEOUT)
 
 if TYPE_CHECKING:
     from drivers.base import Driver
@@ -20,19 +22,6 @@ if TYPE_CHECKING:
 
     from .policy import Policy
     from .record import Recorder
-
-# Every way an episode can end.
-SUCCESS = "success"  # the checker passed
-DONE = "done"  # the policy said the task is finished
-INFEASIBLE = "infeasible"  # the policy said the task cannot be done
-CALL_USER = "call_user"  # the policy handed control to a person
-MAX_STEPS = "max_steps"
-TIMEOUT = "timeout"
-STUCK = "stuck"  # the same action again and again with no screen change
-FORMAT_ERRORS = "format_errors"  # too many unparseable replies in a row
-DRIVER_ERROR = "driver_error"
-MODEL_ERROR = "model_error"  # the model could not be asked at all
-INTERRUPTED = "interrupted"  # Ctrl-C or a signal: recorded, not final, redone on resume
 
 
 @dataclass
@@ -54,17 +43,28 @@ def run_episode(instruction: str, driver: "Driver", policy: "Policy", recorder: 
     """Run one episode and return how it ended. Every step is in `recorder` before the next begins.
 
     World errors (ActionRefused) and format errors become observations in the history; a
-    DriverError ends the episode. KeyboardInterrupt ends it as `interrupted`.
+    DriverError ends the episode. KeyboardInterrupt ends it as `interrupted`. The time limit
+    holds inside a step too: the policy gets the deadline, a reply that comes after it is not
+    executed, and a wait is cut short at it.
     """
     limits = limits or Limits()
     history: list[Step] = []
     totals = {"capture": 0.0, "model": 0.0, "execute": 0.0, "settle": 0.0, "check": 0.0}
     start = time.monotonic()
+    deadline = start + limits.max_seconds
     format_errors = repeats = 0
     last_sig: str | None = None
 
     def end(status: str, error: str | None = None) -> Episode:
         return Episode(status, len(history), error, history, {k: round(v, 1) for k, v in totals.items()})
+
+    def write(record: dict, ms: dict) -> None:
+        """A step that ends the episode before its check: counted, recorded, reported."""
+        for k, v in ms.items():
+            totals[k] += v
+        recorder.step(record)
+        if on_step:
+            on_step(record)
 
     try:
         t = time.monotonic()
@@ -78,7 +78,7 @@ def run_episode(instruction: str, driver: "Driver", policy: "Policy", recorder: 
             step = Step(index=index, actions=[])
             t = time.monotonic()
             try:
-                decision = policy.decide(instruction, frame, history)
+                decision = policy.decide(instruction, frame, history, deadline=deadline)
             except FormatError as exc:
                 ms["model"] = round((time.monotonic() - t) * 1000, 1)
                 format_errors += 1
@@ -86,8 +86,12 @@ def run_episode(instruction: str, driver: "Driver", policy: "Policy", recorder: 
                 record.update(raw=exc.raw_text, actions=[], action=None, error=step.error, info=exc.info)
             except PolicyError as exc:
                 ms["model"] = round((time.monotonic() - t) * 1000, 1)
-                record.update(raw="", actions=[], action=None, error=f"model error: {exc}", ms=ms)
-                recorder.step(record)
+                timed_out = isinstance(exc, OutOfTime) or time.monotonic() > deadline
+                record.update(raw="", actions=[], action=None, ms=ms,
+                              error=f"{'out of time' if timed_out else 'model error'}: {exc}")
+                write(record, ms)
+                if timed_out:
+                    return end(TIMEOUT, f"over {limits.max_seconds:g}s, while asking the model")
                 return end(MODEL_ERROR, str(exc))
             else:
                 ms["model"] = round((time.monotonic() - t) * 1000, 1)
@@ -96,8 +100,12 @@ def run_episode(instruction: str, driver: "Driver", policy: "Policy", recorder: 
                 record.update(raw=decision.raw_text, actions=[a.model_dump() for a in decision.actions],
                               action=decision.actions[0].model_dump() if decision.actions else None,
                               error=None, info=decision.info)
+                if time.monotonic() > deadline:
+                    record.update(ms=ms, error="out of time: the reply came after the time limit; not carried out")
+                    write(record, ms)
+                    return end(TIMEOUT, f"over {limits.max_seconds:g}s, while asking the model")
             try:
-                outcome = _act(step, driver, ctx, ms) if step.error is None else None
+                outcome = _act(step, driver, ctx, ms, deadline) if step.error is None else None
                 # Settle even after a format error: the screen may still be moving from before.
                 t = time.monotonic()
                 settled = settle(driver.screenshot, frame, settle_cfg)
@@ -105,7 +113,7 @@ def run_episode(instruction: str, driver: "Driver", policy: "Policy", recorder: 
             except DriverError as exc:
                 # The step happened (or half happened): it belongs in the trajectory too.
                 record.update(ms=ms, error=f"driver error: {exc}")
-                recorder.step(record)
+                write(record, ms)
                 history.append(step)
                 raise
             step.screen_changed = settled.changed
@@ -143,7 +151,7 @@ def run_episode(instruction: str, driver: "Driver", policy: "Policy", recorder: 
         return end(INTERRUPTED, "interrupted")
 
 
-def _act(step: Step, driver: "Driver", ctx: "TaskContext", ms: dict) -> str | None:
+def _act(step: Step, driver: "Driver", ctx: "TaskContext", ms: dict, deadline: float) -> str | None:
     """Execute a decision's actions in order; return an ending status when one ends the episode."""
     t = time.monotonic()
     try:
@@ -158,6 +166,8 @@ def _act(step: Step, driver: "Driver", ctx: "TaskContext", ms: dict) -> str | No
                     return CALL_USER
                 case Answer():
                     ctx.answer = action.text
+                case Wait() if action.seconds > deadline - time.monotonic():
+                    time.sleep(max(0.0, deadline - time.monotonic()))  # the limit ends the wait
                 case _:
                     try:
                         driver.execute(action)

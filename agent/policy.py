@@ -28,6 +28,10 @@ class PolicyError(Exception):
     """
 
 
+class OutOfTime(PolicyError):
+    """The episode's time limit passed while the policy was deciding; the episode ends as `timeout`."""
+
+
 @dataclass
 class Decision:
     """What a policy decided: actions to run in order, the raw model text, and model facts
@@ -56,6 +60,9 @@ class Step:
 class Policy(Protocol):
     """decide() gets the task instruction, the current screenshot (RGB, screen pixels) and the
     steps so far, and returns a Decision whose coordinates are screen pixels.
-    It raises FormatError when the model's reply cannot be parsed."""
+    It raises FormatError when the model's reply cannot be parsed, PolicyError when the model
+    cannot be asked, and OutOfTime when `deadline` (a time.monotonic() value; None = no limit)
+    passes before it has an answer."""
 
-    def decide(self, instruction: str, screenshot: "Image", history: Sequence[Step]) -> Decision: ...
+    def decide(self, instruction: str, screenshot: "Image", history: Sequence[Step], *,
+               deadline: float | None = None) -> Decision: ...

@@ -5,14 +5,18 @@ OUT/<domain>/<task_id>/
     step_<N>.png  the screenshot the policy saw at step N (written by a background thread)
     result.json   status, score, steps, timings
     result.txt    the score, written last and atomically: its presence means "done"
+    workdir/      the task's own folder ($WORKDIR), fresh for every attempt
+OUT/.attempts/<domain>/<task_id>/<N>/   earlier attempts, moved aside, never deleted
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import queue
 import re
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -21,13 +25,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SAFE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+NAME_LIMIT = 80
+"""Longest folder name, in characters (all ASCII): far below any file system's 255 bytes."""
+ATTEMPTS = ".attempts"
 
 
-def safe_name(text: str, limit: int = 80) -> str:
-    """A file-system-safe folder name for a task id or domain."""
-    cleaned = SAFE_NAME.sub("_", text).strip("._") or "task"
-    return cleaned[:limit]
+def safe_name(text: str) -> str:
+    """The folder name of a task id or domain: the id itself when it is already a plain name
+    (letters, digits, `._-`, not starting with a dot, at most NAME_LIMIT long); otherwise a
+    cleaned, shortened form plus 8 hex digits of the id's SHA-256, so two ids never share a
+    folder ('a b' and 'a_b', '世界' and '..') and the same id always gets the same one."""
+    if len(text) <= NAME_LIMIT and _SAFE.fullmatch(text):
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    cleaned = _UNSAFE.sub("_", text).strip("._")[:NAME_LIMIT - 9].rstrip("._") or "task"
+    return f"{cleaned}-{digest}"
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -65,6 +79,37 @@ def is_done(folder: Path) -> bool:
     return (Path(folder) / "result.txt").is_file()
 
 
+def _has_steps(folder: Path) -> bool:
+    traj = folder / "traj.jsonl"
+    return traj.is_file() and traj.stat().st_size > 0
+
+
+def set_aside(folder: Path) -> Path | None:
+    """Clear a task folder for a new attempt without losing the last one.
+
+    An earlier attempt that finished or recorded a step moves, whole, to
+    OUT/.attempts/<domain>/<task_id>/<N>/ (N counts up) and that path is returned; a folder
+    with nothing worth keeping (no result.txt, no step) is removed and None returned.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        return None
+    if not (is_done(folder) or _has_steps(folder)):
+        shutil.rmtree(folder)
+        return None
+    shelf = folder.parent.parent / ATTEMPTS / folder.parent.name / folder.name
+    shelf.mkdir(parents=True, exist_ok=True)
+    n = 1 + max((int(p.name) for p in shelf.iterdir() if p.name.isdigit()), default=0)
+    while True:
+        try:
+            (shelf / str(n)).mkdir()  # claims the number; the rename below replaces the empty folder
+            break
+        except FileExistsError:
+            n += 1
+    os.replace(folder, shelf / str(n))
+    return shelf / str(n)
+
+
 class _ImageWriter:
     """Encodes PNGs off the hot path; `close()` waits until every queued image is on disk."""
 
@@ -99,14 +144,10 @@ class Recorder:
     """Writes one task's trajectory, screenshots and result into the results layout."""
 
     def __init__(self, folder: Path, *, save_images: bool = True) -> None:
+        """Record into `folder`, which must hold no earlier attempt (see set_aside)."""
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        # A half-done earlier attempt is redone from scratch, never appended to.
-        for stale in ("traj.jsonl", "result.json", "result.txt"):
-            (self.folder / stale).unlink(missing_ok=True)
-        for old in self.folder.glob("step_*.png"):
-            old.unlink()
-        self._traj = open(self.folder / "traj.jsonl", "a", encoding="utf-8")
+        self._traj = open(self.folder / "traj.jsonl", "x", encoding="utf-8")
         self._images = _ImageWriter() if save_images else None
         self.image_errors: list[str] = []
 

@@ -33,7 +33,8 @@ class ScriptedPolicy:
     def __len__(self) -> int:
         return len(self._actions)
 
-    def decide(self, instruction: str, screenshot: "Image", history: Sequence[Step]) -> Decision:
+    def decide(self, instruction: str, screenshot: "Image", history: Sequence[Step], *,
+               deadline: float | None = None) -> Decision:
         if self._next >= len(self._actions):
             return Decision([Done(status="success", message="end of script")], raw_text="")
         action = self._actions[self._next]

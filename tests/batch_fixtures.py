@@ -101,10 +101,10 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def run_batch(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+def run_batch(*args: str, timeout: float = 240, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run the batch to its end; the result also carries the batch process id as `.pid`."""
     proc = subprocess.Popen(batch_argv(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=child_env(), cwd=ROOT)
+                            env=child_env(), cwd=cwd)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -121,7 +121,7 @@ class Babbler:
     def __init__(self):
         self.seen_errors = []
 
-    def decide(self, instruction, screenshot, history):
+    def decide(self, instruction, screenshot, history, deadline=None):
         self.seen_errors.append(history[-1].error if history else None)
         raise FormatError("no action found", raw_text=f"blah {len(history)}")
 
@@ -138,7 +138,7 @@ def test_consecutive_format_errors_end_the_episode_and_are_fed_back(desktop, tk_
 class Unreachable:
     """A model whose server is down: the episode must end, not be fed back forever."""
 
-    def decide(self, instruction, screenshot, history):
+    def decide(self, instruction, screenshot, history, deadline=None):
         raise PolicyError("http://127.0.0.1:9/v1 is unreachable")
 
 
@@ -147,7 +147,9 @@ def test_a_model_that_cannot_be_asked_ends_with_model_error(desktop, tk_app, tmp
     result, traj, folder = run(task, desktop, Unreachable(), tmp_path)
     assert (result.status, result.steps, result.score) == (loop.MODEL_ERROR, 0, 0.0)
     assert traj[0]["error"] == "model error: http://127.0.0.1:9/v1 is unreachable"
-    assert (folder / "result.txt").exists()
+    # An outage is not a result: recorded, but not final, so a re-run or a resume does it again.
+    assert json.loads((folder / "result.json").read_text())["status"] == "model_error"
+    assert not (folder / "result.txt").exists()
 
 
 class Recovering:
@@ -156,7 +158,7 @@ class Recovering:
     def __init__(self):
         self.calls = 0
 
-    def decide(self, instruction, screenshot, history):
+    def decide(self, instruction, screenshot, history, deadline=None):
         self.calls += 1
         if self.calls == 1:
             raise FormatError("garbled")

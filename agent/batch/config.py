@@ -65,6 +65,8 @@ class BatchConfig(BaseModel):
     """Start a light window manager (openbox, when installed) on each worker's display."""
     retry: list[str] = Field(default_factory=list)
     """Statuses of finished tasks to run again (e.g. timeout, crashed); finished tasks are else skipped."""
+    max_model_errors: int = Field(3, ge=1)
+    """Stop the batch after this many tasks in a row could not ask their model (a server outage)."""
 
     def timeout_for(self, max_seconds: float) -> float:
         """The hard limit in seconds for a task whose own limit is `max_seconds`."""

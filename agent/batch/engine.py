@@ -17,13 +17,14 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from agent import loop
+from agent.record import set_aside
+from agent.status import CRASHED, MODEL_ERROR, NOT_FINAL, TIMEOUT
 
 from .config import BatchConfig
-from .plan import Plan, Planned, clear_folder
+from .plan import Plan, Planned
 from .pool import BUSY, IDLE, STARTING, WorkerHandle
 from .progress import BatchView
-from .results import CRASHED, TIMEOUT, finished, stamp, write_result
+from .results import finished, stamp, write_result
 from .summary import Entry, summarize, write_summary
 
 STOP_GRACE_S = 15.0
@@ -40,6 +41,8 @@ class BatchAborted(Exception):
 class Outcome:
     summary: dict[str, Any]
     interrupted: bool
+    stopped: str | None = None
+    """Why the batch stopped early by itself (the model cannot be asked), else None."""
 
 
 class Batch:
@@ -54,6 +57,9 @@ class Batch:
         self.handles: dict[int, WorkerHandle] = {}
         self.generations = [0] * cfg.workers
         self.signals = 0
+        self.model_errors = 0
+        """Tasks in a row that ended because their model could not be asked."""
+        self.stopped: str | None = None
         self.sel = selectors.DefaultSelector()
         self.started, self.t0 = stamp(), time.monotonic()
         self.startup_s = 60.0 if cfg.replay is not None else 1800.0  # loading a model takes long
@@ -64,7 +70,7 @@ class Batch:
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             self._record_skips()
-            while not self.signals:
+            while not self.signals and not self.stopped:
                 self._fill()
                 if not self.pending and not self.handles:
                     break
@@ -77,7 +83,7 @@ class Batch:
                 for s, handler in old.items():
                     signal.signal(s, handler)
                 summary = self._write_summary(ended=True)
-        return Outcome(summary, interrupted=self.signals > 0)
+        return Outcome(summary, interrupted=self.signals > 0, stopped=self.stopped)
 
     def _on_signal(self, signum, frame) -> None:
         self.signals += 1
@@ -86,7 +92,7 @@ class Batch:
 
     def _record_skips(self) -> None:
         for item, status, reason in self.plan.skip:
-            clear_folder(item.folder)
+            set_aside(item.folder)
             write_result(item.folder, item.identity(), status, reason)
             self.results[item.key] = finished(item.folder)
         if self.plan.skip:
@@ -105,7 +111,8 @@ class Batch:
                 continue
             if self.pending:
                 item = self.pending.popleft()
-                clear_folder(item.folder)
+                if (earlier := set_aside(item.folder)) is not None:
+                    item.earlier = str(earlier.relative_to(self.cfg.out))
                 self.view.worker(h.slot, f"{item.key}")
                 if not h.assign(item):  # it died while idle: the task goes back to the queue
                     h.release()
@@ -144,8 +151,12 @@ class Batch:
         elif ev == "done" and h.item is not None:
             item = h.release()
             self.view.worker(h.slot, "idle")
-            if msg.get("status") != loop.INTERRUPTED:
+            status = msg.get("status")
+            if status not in NOT_FINAL:
+                self.model_errors = 0
                 self._finished(item, finished(item.folder) or {**msg, "task_id": item.task.id})
+            elif status == MODEL_ERROR:
+                self._model_error(item, str(msg.get("error") or "the model could not be asked"))
         elif ev == "fatal":
             raise BatchAborted(f"worker {h.slot} could not start: {msg.get('error')}")
 
@@ -160,6 +171,15 @@ class Batch:
             self._finished(h.item, write_result(
                 h.item.folder, h.item.identity(), CRASHED,
                 f"the worker process died (exit code {code}); see {h.dirs.log}", **h.facts()))
+
+    def _model_error(self, item: Planned, error: str) -> None:
+        """A task whose model could not be asked is not a result (it stays pending for a resume);
+        after `cfg.max_model_errors` of them in a row the batch stops instead of burning the queue."""
+        self.model_errors += 1
+        self.view.note(f"{item.key}: model error, left for a resume: {error}")
+        if self.model_errors >= self.cfg.max_model_errors:
+            self.stopped = (f"stopped: {self.model_errors} tasks in a row could not ask the model "
+                            f"(last: {error}); they and the tasks not started are left for a resume")
 
     def _check_deadlines(self) -> None:
         now = time.monotonic()
@@ -196,7 +216,7 @@ class Batch:
     def _shutdown(self) -> None:
         """Stop every worker: politely when the queue is empty, by interrupting on a signal or
         error; kill what is left after STOP_GRACE_S or at a second signal."""
-        interrupt = bool(self.signals) or any(h.state == BUSY for h in self.handles.values())
+        interrupt = bool(self.signals or self.stopped) or any(h.state == BUSY for h in self.handles.values())
         for h in self.handles.values():
             h.ask_to_stop(interrupt=interrupt)
         deadline = time.monotonic() + STOP_GRACE_S
@@ -221,6 +241,6 @@ class Batch:
         entries = [Entry(t.folder.parent.name, t.folder.name, self.results.get(t.key)) for t in self.plan.tasks]
         body = summarize(entries, **self.meta, workers=self.cfg.workers, started=self.started,
                          ended=stamp() if ended else None, duration_s=round(time.monotonic() - self.t0, 1),
-                         interrupted=self.signals > 0)
+                         interrupted=self.signals > 0, stopped=self.stopped)
         write_summary(self.cfg.out, body)
         return body

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent import runner
-from agent.record import task_dir
+from agent.record import safe_name, task_dir
+from agent.status import NO_REPLAY, UNSUPPORTED
 from tasks.task import Task, TaskFileError
 
 from .config import BatchConfig
-from .results import NO_REPLAY, finished
+from .results import finished
 
 
 @dataclass
@@ -26,6 +25,8 @@ class Planned:
     """Hard wall-clock limit, seconds."""
     replay: Path | None = None
     """The task's recorded trajectory when --replay is given."""
+    earlier: str | None = None
+    """Where its earlier attempt was moved (OUT-relative), once the batch has set it aside."""
 
     @property
     def key(self) -> str:
@@ -48,7 +49,6 @@ class Plan:
     """(task, status, reason) to record without running: unsupported, no replay file."""
     done: dict[str, dict] = field(default_factory=dict)
     """key -> result of tasks finished by an earlier run, not run again."""
-    warnings: list[str] = field(default_factory=list)
 
 
 def load_all(paths: list[Path]) -> list[tuple[Task, Path]]:
@@ -74,15 +74,27 @@ def suite_cache(path: Path) -> Path | None:
 
 
 def make_plan(cfg: BatchConfig) -> Plan:
-    """Load the tasks and sort them into done / skip / todo. Raises TaskFileError on bad input."""
+    """Load the tasks and sort them into done / skip / todo.
+
+    Raises TaskFileError on bad input: a file with mistakes, no task at all, or two different
+    task files with the same domain and id (one result folder cannot hold both). The same
+    file named twice (a folder and an index listing it) is one task.
+    """
     plan = Plan()
     seen: dict[str, Planned] = {}
-    for task, path in load_all(cfg.paths):
+    clashes: list[str] = []
+    loaded = load_all(cfg.paths)
+    if not loaded:
+        raise TaskFileError([f"{', '.join(str(p) for p in cfg.paths)}: no task files found "
+                             "(expected .yaml/.yml task files, OSWorld .json tasks or an OSWorld index)"])
+    for task, path in loaded:
         item = Planned(task, task_dir(cfg.out, task.domain, task.id),
                        cfg.cache_dir or suite_cache(path), cfg.timeout_for(task.limits.max_seconds))
         if item.key in seen:
-            plan.warnings.append(f"{task.source}: task {item.key} is already in the batch "
-                                 f"(from {seen[item.key].task.source}); this one is left out")
+            first = seen[item.key].task
+            if first.source != task.source:
+                clashes.append(f"{task.source}: id: {task.domain}/{task.id} is also the id of {first.source}; "
+                               "give each task its own id")
             continue
         seen[item.key] = item
         plan.tasks.append(item)
@@ -95,25 +107,35 @@ def make_plan(cfg: BatchConfig) -> Plan:
             plan.skip.append((item, *why))
         else:
             plan.todo.append(item)
+    if clashes:
+        raise TaskFileError(clashes)
     return plan
 
 
 def _skip_reason(item: Planned, cfg: BatchConfig) -> tuple[str, str] | None:
     task = item.task
     if task.unsupported:
-        return runner.UNSUPPORTED, "not supported yet: " + ", ".join(task.unsupported)
+        return UNSUPPORTED, "not supported yet: " + ", ".join(task.unsupported)
     if task.platform != "desktop":
-        return runner.UNSUPPORTED, (f"platform:{task.platform}: batch workers drive virtual desktops; "
-                                    f"run it with `gui-agent run --driver {task.platform}`")
+        return UNSUPPORTED, (f"platform:{task.platform}: batch workers drive virtual desktops; "
+                             f"run it with `gui-agent run --driver {task.platform}`")
     if cfg.replay is not None:
-        item.replay = cfg.replay / f"{task.id}.jsonl"
-        if not item.replay.is_file():
-            return NO_REPLAY, f"no recorded trajectory {item.replay}"
+        item.replay = replay_file(cfg.replay, task.id)
+        if item.replay is None:
+            return NO_REPLAY, f"no recorded trajectory {cfg.replay / (safe_name(task.id) + '.jsonl')}"
     return None
 
 
-def clear_folder(folder: Path) -> None:
-    """Remove what an earlier attempt left (steps, workdir), so a task about to run starts from
-    scratch: a half-done attempt, or a finished one being retried."""
-    if folder.exists():
-        shutil.rmtree(folder)
+def replay_file(folder: Path, task_id: str) -> Path | None:
+    """The recorded trajectory of a task: DIR/<folder name>.jsonl (the name its results folder
+    has), else DIR/<task id>.jsonl when the id can be a file name at all."""
+    for name in dict.fromkeys([safe_name(task_id), task_id]):
+        if "/" in name or name in (".", "..") or len(f"{name}.jsonl".encode("utf-8", "surrogatepass")) > 255:
+            continue
+        path = folder / f"{name}.jsonl"
+        try:
+            if path.is_file():
+                return path
+        except (OSError, ValueError):  # a name the file system refuses
+            continue
+    return None

@@ -64,7 +64,7 @@ class WorkerHandle:
         return self.chan.send({
             "op": "run", "key": item.key, "folder": str(item.folder), "identity": item.identity(),
             "cache_dir": str(item.cache_dir) if item.cache_dir else None,
-            "replay": str(item.replay) if item.replay else None,
+            "replay": str(item.replay) if item.replay else None, "earlier_attempt": item.earlier,
         })
 
     def facts(self) -> dict:

@@ -13,8 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from .results import SKIPPED
-
+from agent.status import SKIPPED
 
 
 def status_style(status: str, score: float) -> str:

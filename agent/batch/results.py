@@ -13,18 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from agent import loop, runner
 from agent.record import is_done, write_atomic
-
-NO_REPLAY = "no_replay"
-"""--replay was given but DIR/<task_id>.jsonl does not exist."""
-TIMEOUT = loop.TIMEOUT
-"""Same name as the loop's own time limit; the error says the worker was killed."""
-CRASHED = runner.CRASHED
-"""The runner raised, or the worker process died."""
-
-SKIPPED = frozenset({runner.UNSUPPORTED, runner.MISSING_RESOURCE, NO_REPLAY})
-"""Statuses of tasks that never started for a reason outside the agent; they score 0."""
 
 
 def stamp() -> str:

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .results import SKIPPED, finished, read_result
+from agent.status import SKIPPED
+
+from .results import finished, read_result
 
 
 @dataclass

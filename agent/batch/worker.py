@@ -86,8 +86,9 @@ class Worker:
         """Run one task; return the 'done' message."""
         from agent.runner import run_task
         from agent.scripted import ScriptedPolicy
+        from agent.status import CRASHED
 
-        from .results import CRASHED, finalize
+        from .results import finalize
 
         key = msg["key"]
         task = self.task(key)
@@ -98,6 +99,8 @@ class Worker:
             policy, label = self._model_policy, self.cfg.models.model
         cache = Path(msg["cache_dir"]) if msg.get("cache_dir") else None
         meta = {"policy": label, "worker": self.slot, "display": self.display.display}
+        if msg.get("earlier_attempt"):
+            meta["earlier_attempt"] = msg["earlier_attempt"]
         env = {**os.environ, **self.driver.env}
         print(f"{time.strftime('%H:%M:%S')} start {key}", flush=True)
         try:

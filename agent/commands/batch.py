@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import UserError, parse_size, user_errors
+from .common import NO_RESULT_EXIT, UserError, parse_size, user_errors
 
 EXAMPLES = """
 \b
@@ -21,7 +21,8 @@ Examples:
 
 \b
 Exit status: 0 the batch ran (whatever the scores), 2 a mistake in the input or a worker that
-cannot start, 130 stopped by Ctrl-C or SIGTERM (finished tasks are kept; run again to resume).
+cannot start, 3 stopped because the model could not be asked (--max-model-errors tasks in a
+row), 130 stopped by Ctrl-C or SIGTERM. Finished tasks are kept: run again to resume.
 """
 
 INTERRUPTED_EXIT = 130
@@ -59,9 +60,13 @@ def _model_options(f):
               help="Size of each worker's virtual display (OSWorld's VMs are 1920x1080).")
 @click.option("--no-window-manager", is_flag=True, help="Run the displays without openbox.")
 @click.option("--retry", default="", metavar="STATUS,...",
-              help="Run finished tasks with these statuses again, e.g. timeout,crashed,missing_resource.")
+              help="Run finished tasks with these statuses again, e.g. timeout,crashed,missing_resource "
+                   "(the earlier attempts move to OUT/.attempts/).")
+@click.option("--max-model-errors", type=click.IntRange(min=1), default=3, show_default=True, metavar="N",
+              help="Stop after N tasks in a row could not ask the model (they stay pending for a resume).")
 @_model_options
-def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_window_manager, retry, **models):
+def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_window_manager, retry,
+            max_model_errors, **models):
     """Run task files (ours, OSWorld JSON, or an OSWorld index like test_all.json) unattended.
 
     Results go to OUT in OSWorld's layout. A re-run with the same OUT resumes: tasks with
@@ -84,8 +89,8 @@ def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_win
     cfg = BatchConfig(paths=[p.resolve() for p in paths], out=out.resolve(), workers=workers,
                       replay=replay.resolve() if replay else None, models=ModelOptions(**models),
                       cache_dir=cache_dir.resolve() if cache_dir else None, task_timeout=task_timeout,
-                      screen=parse_size(screen), window_manager=not no_window_manager,
-                      retry=[s.strip() for s in retry.split(",") if s.strip()])
+                      screen=parse_size(screen, "--screen"), window_manager=not no_window_manager,
+                      retry=_statuses(retry), max_model_errors=max_model_errors)
     err = Console(stderr=True)
     if not err.is_terminal:  # a log file: one line per task, however long
         err = Console(stderr=True, width=200)
@@ -96,8 +101,6 @@ def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_win
         raise UserError(str(exc)) from None
     with user_errors():
         plan = make_plan(cfg)
-    for line in plan.warnings:
-        err.print(f"[yellow]warning:[/] {line}", markup=True, highlight=False)
     err.print(f"{len(plan.tasks)} tasks: {len(plan.done)} already finished, {len(plan.skip)} to skip, "
               f"{len(plan.todo)} to run with {workers} worker(s)", highlight=False)
     meta = {"out": str(cfg.out), "paths": [str(p) for p in cfg.paths],
@@ -115,6 +118,21 @@ def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_win
     Console(width=None if sys.stdout.isatty() else 120).print(summary_table(outcome.summary))
     click.echo(f"statuses: {status_line(outcome.summary)}")
     click.echo(f"summary: {cfg.out / 'summary.json'}")
+    if outcome.stopped:
+        click.echo(f"error: {outcome.stopped}; run the same command again once the model answers", err=True)
+        sys.exit(NO_RESULT_EXIT)
     if outcome.interrupted:
         click.echo("interrupted: run the same command again to finish the rest", err=True)
         sys.exit(INTERRUPTED_EXIT)
+
+
+def _statuses(text: str) -> list[str]:
+    """--retry's list, each a known final status (a typo would silently retry nothing)."""
+    from agent.status import ALL, NOT_FINAL
+
+    wanted = [s.strip() for s in text.split(",") if s.strip()]
+    wrong = [s for s in wanted if s not in ALL]
+    if wrong:
+        raise UserError(f"--retry {text}: unknown status {', '.join(map(repr, wrong))}; "
+                        f"choose from: {', '.join(s for s in ALL if s not in NOT_FINAL)}")
+    return wanted

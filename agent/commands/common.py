@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -51,14 +53,20 @@ def driver_options(f):
     return f
 
 
-def parse_size(text: str) -> tuple[int, int]:
+def parse_size(text: str, option: str) -> tuple[int, int]:
+    """(width, height) of the 'WxH' value of `option`; UserError naming the option and the value
+    when it is not a size an X screen can have (drivers.xvfb.size_problem)."""
+    from drivers.xvfb import size_problem
+
+    m = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", text)
     try:
-        w, h = (int(v) for v in text.lower().split("x"))
-        if w <= 0 or h <= 0:
-            raise ValueError
-        return w, h
-    except ValueError:
-        raise UserError(f"--xvfb/--screen: {text!r} is not a size like 1280x800") from None
+        w, h = int(m.group(1)), int(m.group(2))  # type: ignore[union-attr]
+    except (AttributeError, ValueError):  # no match, or thousands of digits
+        raise UserError(f"{option}: {text!r} is not a size like 1280x800 (width x height in pixels)") from None
+    problem = size_problem(w, h)
+    if problem:
+        raise UserError(f"{option}: {text!r} is {problem}")
+    return w, h
 
 
 @contextlib.contextmanager
@@ -74,23 +82,26 @@ def open_driver(kind: str, display: str | None, serial: str | None, xvfb: str | 
         return
     if serial:
         raise UserError("--serial is for the android driver; add --driver android")
-    if xvfb:
-        from drivers.xvfb import VirtualDisplay
+    size = parse_size(xvfb, "--xvfb") if xvfb else None
+    try:
+        if size:
+            from drivers.xvfb import VirtualDisplay
 
-        w, h = parse_size(xvfb)
-        with VirtualDisplay(w, h) as vd:
-            import os
+            with VirtualDisplay(*size) as vd:
+                os.environ.update(vd.env())
+                from drivers.desktop import DesktopDriver
 
-            os.environ.update(vd.env())
-            from drivers.desktop import DesktopDriver
+                with DesktopDriver(display=vd.display) as driver:
+                    yield driver
+            return
+        from drivers.desktop import DesktopDriver
 
-            with DesktopDriver(display=vd.display) as driver:
-                yield driver
-        return
-    from drivers.desktop import DesktopDriver
-
-    with DesktopDriver(display=display) as driver:
-        yield driver
+        with DesktopDriver(display=display) as driver:
+            yield driver
+    except DriverError as exc:
+        # python-xlib and mss put the X server's multi-line error report in their messages.
+        lines = str(exc).strip().splitlines()
+        raise DriverError(lines[0] if lines else type(exc).__name__) from None
 
 
 def echo_step(record: dict) -> None:
@@ -109,9 +120,33 @@ def _short(action: dict) -> str:
     return f"{kind}({inner})"
 
 
+NO_RESULT_EXIT = 3
+"""Exit status of a run that produced no result: the model could not be asked."""
+
+
 def report_result(result, out: Path) -> int:
-    """Print the ending and where the trajectory went; return the exit code (0 solved, 1 not)."""
+    """Print the ending, why it scored less than 1, and where the trajectory went (relative to
+    the current folder when inside it); return the exit code: 0 solved, 1 not solved, 3 no
+    result (the model could not be asked), 130 interrupted."""
+    from agent.status import INTERRUPTED, MODEL_ERROR
+
     click.echo(f"status: {result.status}  score: {result.score:g}  steps: {result.steps}"
                + (f"  ({result.error})" if result.error else ""))
-    click.echo(f"trajectory: {Path(result.folder) / 'traj.jsonl'}")
+    if result.check_reason:
+        click.echo(f"checker: {result.check_reason}")
+    click.echo(f"trajectory: {_shown(Path(result.folder) / 'traj.jsonl')}")
+    if result.earlier_attempt:
+        click.echo(f"the earlier attempt was moved to {_shown(Path(out).resolve() / result.earlier_attempt)}", err=True)
+    if result.status == MODEL_ERROR:
+        click.echo("error: no result: the model could not be asked; run again when it can be", err=True)
+        return NO_RESULT_EXIT
+    if result.status == INTERRUPTED:
+        return 130
     return 0 if result.solved else 1
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

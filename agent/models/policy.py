@@ -11,7 +11,6 @@ from agent.policy import Decision, FormatError, Step
 
 from .families import Family, get_family
 from .parsers import parse
-from .parsers.toolcall import end_point
 from .prompts import build_messages
 from .resize import fit
 
@@ -60,8 +59,10 @@ class ModelPolicy:
         """The image the model will see and its Frame (exposed for benchmarks and tests)."""
         return fit(screenshot, self.family, self.config.min_pixels, self.config.max_pixels)
 
-    def decide(self, instruction: str, screenshot: "Image", history: Sequence[Step]) -> Decision:
-        """Actions for this step (screenshot pixels); FormatError (with the raw reply) if unparseable."""
+    def decide(self, instruction: str, screenshot: "Image", history: Sequence[Step], *,
+               deadline: float | None = None) -> Decision:
+        """Actions for this step (screenshot pixels); FormatError (with the raw reply) if unparseable,
+        OutOfTime when the model has not answered by `deadline` (time.monotonic())."""
         started = time.perf_counter()
         if not history:
             self._images = []
@@ -74,23 +75,15 @@ class ModelPolicy:
         messages = build_messages(self.family, self.config.platform, instruction, history, past, image,
                                   history_images=keep, language=self.config.language)
         self._images = past + [image]
-        generation = self.backend.generate(messages, self.config.max_new_tokens)
+        generation = self.backend.generate(messages, self.config.max_new_tokens, deadline=deadline)
         info = {"family": self.family.name, "model_size": list(frame.model), "screen_size": list(frame.screen),
                 "prompt_tokens": generation.prompt_tokens, "completion_tokens": generation.completion_tokens,
                 "latency_ms": generation.latency_ms, "preprocess_ms": round(prep_ms, 1),
                 "images": sum(1 for m in messages for p in m["content"] if p["type"] == "image")}
         try:
-            actions = parse(generation.text, self.family, frame, platform=self.config.platform,
-                            pointer=self._pointer(history))
+            # No pointer from the history: a drag without a start point is left for the driver,
+            # which knows where the pointer really is.
+            actions = parse(generation.text, self.family, frame, platform=self.config.platform)
         except FormatError as exc:
             raise FormatError(exc.reason, raw_text=generation.text, info=info) from None
         return Decision(actions=actions, raw_text=generation.text, info=info)
-
-    @staticmethod
-    def _pointer(history: Sequence[Step]) -> tuple[int, int] | None:
-        """Where the last pointing action left the pointer (screen pixels), if any."""
-        for step in reversed(history):
-            for action in reversed(step.actions):
-                if (point := end_point(action)) is not None:
-                    return point
-        return None

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.batch.results import SKIPPED
 from agent.batch.summary import Entry, summarize
+from agent.status import SKIPPED
 
 from .fields import RESULT, STEP, SUMMARY, Problem, checked, kind, load_object, shown
 
