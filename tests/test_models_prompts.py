@@ -1,5 +1,6 @@
 """Each family's prompt says what the reference agents say, and history is windowed as designed."""
 
+import dataclasses
 import json
 
 import pytest
@@ -8,7 +9,7 @@ from PIL import Image
 from agent.models.families import get_family
 from agent.models.prompts import build_messages, system_text
 from agent.models.prompts.qwen_tools import tool_schema
-from agent.policy import Step
+from agent.steps import StepResult
 from drivers.actions import Click, Type
 
 
@@ -73,9 +74,9 @@ def test_call_style_prompts(family, platform, needle):
 
 
 def history(n, error_last=False):
-    steps = [Step(i, [Click(x=i, y=i)], f"Action: click(start_box='({i},{i})')") for i in range(n)]
+    steps = [StepResult(i, [Click(x=i, y=i)], f"Action: click(start_box='({i},{i})')") for i in range(n)]
     if error_last:
-        steps[-1] = Step(n - 1, [], "garbage", error="format error: no action found")
+        steps[-1] = StepResult(n - 1, [], "garbage", error="format error: no action found")
     return steps
 
 
@@ -84,7 +85,7 @@ def test_qwen_history_window_and_progress_text(k):
     fam = get_family("qwen2.5-vl")
     past = [Image.new("RGB", (28, 28), (i, 0, 0)) for i in range(5)]
     current = Image.new("RGB", (28, 28), (99, 0, 0))
-    steps = [Step(i, [Type(text=str(i))], f'<tool_call>\n{{"name": "computer_use", "arguments": '
+    steps = [StepResult(i, [Type(text=str(i))], f'<tool_call>\n{{"name": "computer_use", "arguments": '
                   f'{{"action": "type", "text": "{i}"}}}}\n</tool_call>') for i in range(5)]
     messages = build_messages(fam, "desktop", "Write digits", steps, past, current, history_images=k)
     sent = images_in(messages)
@@ -105,7 +106,7 @@ def test_last_error_is_fed_back():
     last = messages[-1]["content"]
     assert last[0]["type"] == "image" and "could not be used (format error: no action found)" in last[1]["text"]
     refused = history(2)
-    refused[-1].error = "point (5000, 10) is outside the 1920x1080 screen"
+    refused[-1] = dataclasses.replace(refused[-1], error="point (5000, 10) is outside the 1920x1080 screen")
     messages = build_messages(fam, "desktop", "Do it", refused, [None] * 2, Image.new("RGB", (28, 28)))
     assert "did not work: point (5000, 10) is outside" in messages[-1]["content"][-1]["text"]
     # Older replies without screenshots stay as assistant turns (OSWorld's UI-TARS agent does this).
@@ -114,7 +115,7 @@ def test_last_error_is_fed_back():
 
 def test_qwen3_progress_uses_the_action_lines():
     fam = get_family("qwen3-vl")
-    steps = [Step(0, [Click(x=1, y=1)], 'Thought: t\nAction: "Tap the search bar."\n<tool_call>{}</tool_call>')]
+    steps = [StepResult(0, [Click(x=1, y=1)], 'Thought: t\nAction: "Tap the search bar."\n<tool_call>{}</tool_call>')]
     messages = build_messages(fam, "android", "Find Musk", steps, [None], Image.new("RGB", (32, 32)))
     assert texts_in(messages, "user")[0] == ("The user query: Find Musk.\nTask progress (You have done the following "
                                              "operation on the current device): Step 1: Tap the search bar.; .\n")

@@ -20,7 +20,7 @@ class ModelOptions(BaseModel):
     backend: str | None = None
     """transformers or openai."""
     family: str | None = None
-    """Model family (qwen2-vl, qwen2.5-vl, qwen3-vl, ui-tars, ui-tars-1.5); None = detected."""
+    """Model family (a name of agent.models.families.FAMILY_NAMES); None = detected."""
     base_url: str | None = None
     """OpenAI-compatible endpoint."""
     api_key: str | None = None

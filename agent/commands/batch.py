@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from agent.models.families import FAMILY_NAMES
+
 from .common import NO_RESULT_EXIT, UserError, parse_size, user_errors
 
 EXAMPLES = """
@@ -32,7 +34,7 @@ def _model_options(f):
     for name, kw in reversed([
         ("--model", dict(help="Hub id or local path of the model (or the served model's name).")),
         ("--backend", dict(type=click.Choice(["transformers", "openai"]), help="How the model runs (default: transformers).")),
-        ("--family", dict(help="Model family (default: detected): qwen2-vl, qwen2.5-vl, qwen3-vl, ui-tars, ui-tars-1.5.")),
+        ("--family", dict(help=f"Model family (default: detected): {', '.join(FAMILY_NAMES)}.")),
         ("--base-url", dict(help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.")),
         ("--api-key", dict(help="Key for --base-url (default: $OPENAI_API_KEY).")),
         ("--min-pixels", dict(type=int, help="Smallest image area the model sees.")),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from agent.models.families import FAMILY_NAMES
 from tasks.task import Limits, Task
 
 from .common import UserError, driver_options, echo_step, open_driver, report_result, user_errors
@@ -84,7 +85,7 @@ def parse_model_options(pairs: tuple[str, ...]) -> dict:
 @click.option("--policy", default=None, metavar="script:FILE", help="Replay canonical actions instead of asking a model.")
 @click.option("--model", default=None, help="Hub id or local path of the model (or the served model's name).")
 @click.option("--backend", type=click.Choice(["transformers", "openai"]), default=None, help="How the model runs (default: transformers).")
-@click.option("--family", default=None, help="Model family (default: detected): qwen2-vl, qwen2.5-vl, qwen3-vl, ui-tars, ui-tars-1.5.")
+@click.option("--family", default=None, help=f"Model family (default: detected): {', '.join(FAMILY_NAMES)}.")
 @click.option("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.")
 @click.option("--api-key", default=None, help="Key for --base-url (default: $OPENAI_API_KEY).")
 @click.option("--min-pixels", type=int, default=None, help="Smallest image area the model sees.")

@@ -19,11 +19,12 @@ _OPENAI_KEYS = {"timeout_s", "connect_timeout_s", "retries", "backoff_s", "image
 
 def build_policy(model: str, *, backend: str = "transformers", family: str | None = None,
                  base_url: str | None = None, api_key: str | None = None, min_pixels: int | None = None,
-                 max_pixels: int | None = None, history_images: int = 2, platform: str = "desktop",
+                 max_pixels: int | None = None, history_images: int | None = None, platform: str = "desktop",
                  max_new_tokens: int = 512, language: str = "English", **backend_options: Any):
     """A ModelPolicy for `model` (hub id, local folder, or the served model's name for openai).
 
-    The family is detected from the checkpoint's model_type and name hints unless given.
+    The family is detected from the checkpoint's model_type and name hints unless given;
+    `history_images` defaults to the family's window.
     `backend_options` are TransformersOptions fields (dtype, device_map, attn_implementation,
     quantization, ...) or OpenAIOptions fields (timeout_s, retries, backoff_s, image_format, ...).
     Raises ValueError for bad options or an undetectable family, BackendError when the model
@@ -31,7 +32,7 @@ def build_policy(model: str, *, backend: str = "transformers", family: str | Non
     """
     from .backends import make_backend
     from .detect import detect_family, local_model_type
-    from .policy import ModelPolicy, PolicyConfig
+    from .model_policy import ModelPolicy, PolicyConfig
 
     platform = {"mobile": "android", "phone": "android"}.get(platform, platform)
     if family is not None:

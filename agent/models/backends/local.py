@@ -9,12 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from drivers.base import require
 
+from ..families import architecture
 from .base import BackendError, Generation, time_left
 
-_MODEL_CLASSES = {"qwen2_vl": "Qwen2VLForConditionalGeneration",
-                  "qwen2_5_vl": "Qwen2_5_VLForConditionalGeneration",
-                  "qwen3_vl": "Qwen3VLForConditionalGeneration",
-                  "qwen3_vl_moe": "Qwen3VLMoeForConditionalGeneration"}
 _END = ("<|im_end|>", "<|endoftext|>")
 
 
@@ -74,7 +71,9 @@ class TransformersBackend:
             require("bitsandbytes", "qwen")
             kwargs["quantization_config"] = transformers.BitsAndBytesConfig(
                 load_in_4bit=opts.quantization == "4bit", load_in_8bit=opts.quantization == "8bit")
-        cls_name = _MODEL_CLASSES.get(self.model_type, "AutoModelForImageTextToText")
+        # The class the families name for this architecture; the Auto class for any other.
+        arch = architecture(self.model_type)
+        cls_name = arch.model_class if arch else "AutoModelForImageTextToText"
         model_cls = getattr(transformers, cls_name, transformers.AutoModelForImageTextToText)
         try:
             self.model = model_cls.from_pretrained(model, **kwargs).eval()

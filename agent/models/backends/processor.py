@@ -3,15 +3,15 @@
 With torchvision the stock `AutoProcessor` works. Without it, transformers either raises (the
 video processor needs torchvision) or silently hands back only the tokenizer; then we build an
 image-only processor by hand: the checkpoint's tokenizer, the PIL image processor, and the
-family's processor class minus its video processor.
+processor class the families name for the architecture (Family.architectures), minus its video
+processor.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-_PROCESSOR_CLASSES = {"qwen2_vl": "Qwen2VLProcessor", "qwen2_5_vl": "Qwen2_5_VLProcessor",
-                      "qwen3_vl": "Qwen3VLProcessor", "qwen3_vl_moe": "Qwen3VLProcessor"}
+from ..families import architecture
 
 
 @lru_cache(maxsize=None)
@@ -58,12 +58,11 @@ def load_processor(path: str, model_type: str, **load_kwargs):
             return processor, "auto"
     except (ImportError, ValueError, OSError, TypeError):
         pass  # typically: the video processor wants torchvision
-    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
-
-    if model_type not in _PROCESSOR_CLASSES:
+    arch = architecture(model_type)
+    if arch is None:
         raise ValueError(f"no image-only processor for model_type {model_type!r}; install torchvision")
     tokenizer = transformers.AutoTokenizer.from_pretrained(path, **load_kwargs)
-    image_processor = Qwen2VLImageProcessorPil.from_pretrained(path, **load_kwargs)
-    cls = image_only(getattr(transformers, _PROCESSOR_CLASSES[model_type]))
+    image_processor = getattr(transformers, arch.image_processor_class).from_pretrained(path, **load_kwargs)
+    cls = image_only(getattr(transformers, arch.processor_class))
     template = _chat_template(path, tokenizer, load_kwargs)
     return cls(image_processor=image_processor, tokenizer=tokenizer, chat_template=template), "image-only"

@@ -1,9 +1,11 @@
 """Raw model reply -> canonical actions in screenshot pixels, per family.
 
-`parse` is the one entry point; it raises agent.policy.FormatError (with a reason the model can
-act on) for anything it cannot turn into valid actions, and nothing else. Replies are untrusted:
-every family's parser runs in time linear in the reply's length, numbers are bounded before any
-arithmetic (see bounds.py), and coordinates must lie in the model's coordinate space.
+`parse` is the one entry point: it guards every reply the same way, then hands it to the
+family (`Family.parse_reply`: its parser from styles.py with its coordinate convention). It
+raises agent.policy.FormatError (with a reason the model can act on) for anything it cannot
+turn into valid actions, and nothing else. Replies are untrusted: every family's parser runs in
+time linear in the reply's length, numbers are bounded before any arithmetic (see bounds.py),
+and coordinates must lie in the model's coordinate space.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def parse(text: str, family: "Family", frame: "Frame", *, platform: str = "deskt
     if not text.strip():
         raise FormatError("empty reply")
     try:
-        actions = _parse(text, family, frame, platform, pointer)
+        actions = family.parse_reply(text, frame, platform=platform, pointer=pointer)
     except FormatError as exc:
         if len(exc.reason) <= MAX_REASON:
             raise
@@ -53,19 +55,3 @@ def parse(text: str, family: "Family", frame: "Frame", *, platform: str = "deskt
         raise FormatError("the reply holds no action")
     return actions
 
-
-def _parse(text: str, family: "Family", frame: "Frame", platform: str, pointer: tuple[int, int] | None) -> list:
-    from ..coords import Mapper
-
-    mapper = Mapper(frame, family.coords)
-    match family.style:
-        case "tool_call":
-            from .toolcall import parse as parse_tool_calls
-
-            return parse_tool_calls(text, mapper, pointer, platform)
-        case "calls":
-            from .callstyle import parse as parse_calls
-
-            # Their grammars always give a drag both ends: no pointer needed.
-            return parse_calls(text, mapper, platform)
-    raise ValueError(f"unknown reply style {family.style!r}")

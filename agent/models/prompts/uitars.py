@@ -1,5 +1,6 @@
 """UI-TARS agent prompts (1.0 from its README and OSWorld's agent; 1.5 from its codes/ui_tars/prompt.py),
-and our Qwen2-VL action-vocabulary prompt written in the same Thought/Action style.
+and our Qwen2-VL action-vocabulary prompt written in the same Thought/Action style. Families pick
+their template (agent/models/families/); prompts/thought_action_chat.py fills it in.
 
 The instruction goes after `## User Instruction` (1.5's template ends with a newline after it). `{language}` is the language the model
 should think in (the 1.0 README says Chinese; OSWorld runs them in English).
@@ -76,18 +77,3 @@ QWEN2 = ("You are a GUI agent. You are given a task and your action history, wit
          ]) + "\n\n## Note\n- Use {language} in `Thought` part.\n- Summarize your next action (with its target "
          "element) in one sentence in `Thought` part.\n\n## User Instruction\n{instruction}")
 
-
-def prompt(family: str, platform: str, instruction: str, language: str = "English") -> str:
-    """The first user message's text for a call-style family: the prompt, then the instruction."""
-    mobile = platform == "android"
-    match family:
-        case "ui-tars":
-            template = UITARS_MOBILE if mobile else UITARS_DESKTOP
-        case "ui-tars-1.5":
-            template = UITARS15_MOBILE if mobile else UITARS15_DESKTOP
-        case "qwen2-vl":
-            template = QWEN2.replace("{device}", "phone" if mobile else "computer desktop")
-        case _:
-            raise ValueError(f"no Thought/Action prompt for family {family!r}")
-    # str.replace, not format: the templates hold literal braces-free text but instructions may not.
-    return template.replace("{language}", language).replace("{instruction}", instruction)

@@ -1,4 +1,7 @@
-"""ModelPolicy: a Qwen-VL model behind the Policy seam (agent.policy)."""
+"""ModelPolicy: a Qwen-VL model behind the Policy seam (agent.policy).
+
+(Named model_policy so it is not taken for agent/policy.py, which defines the seam itself.)
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,11 @@ from typing import TYPE_CHECKING, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.policy import Decision, FormatError, Step
+from agent.policy import Decision, FormatError
+from agent.steps import StepResult
 
 from .families import Family, get_family
 from .parsers import parse
-from .prompts import build_messages
 from .resize import fit
 
 if TYPE_CHECKING:
@@ -26,15 +29,16 @@ class PolicyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     family: str
-    """Model family: qwen2-vl, qwen2.5-vl, qwen3-vl, ui-tars, ui-tars-1.5."""
+    """Model family: a name or alias get_family knows (agent.models.families.FAMILY_NAMES)."""
     platform: Literal["desktop", "android"] = "desktop"
     """Which prompt and action space: a desktop computer or a phone."""
     min_pixels: int | None = Field(None, gt=0)
     """Smallest image area the model sees, in pixels (default: the family's)."""
     max_pixels: int | None = Field(None, gt=0)
     """Largest image area the model sees, in pixels (default: the family's)."""
-    history_images: int = Field(2, ge=1, le=50)
-    """Screenshots in each prompt, the current one included; older steps go as text."""
+    history_images: int | None = Field(None, ge=1, le=50)
+    """Screenshots in each prompt, the current one included; older steps go as text
+    (default: the family's, 2 for every family today)."""
     max_new_tokens: int = Field(512, ge=1)
     """Longest reply, in tokens."""
     language: str = "English"
@@ -42,39 +46,51 @@ class PolicyConfig(BaseModel):
 
 
 class ModelPolicy:
-    """decide() resizes the screenshot once, builds the family's prompt with the history, asks the
-    backend, and parses the reply into canonical actions in screenshot pixels.
+    """decide() resizes the screenshot once, has the family build its prompt with the history,
+    asks the backend, and parses the reply into canonical actions in screenshot pixels.
 
-    It keeps the model-ready screenshots of the current episode (a history of length 0 starts a
-    new one), so earlier steps can be shown again without resizing twice.
+    It keeps the model-ready screenshots of the current episode, one per step, so earlier steps
+    can be shown again without resizing twice; which of them a prompt shows is the family's
+    prompt builder's choice (Family.prompt.window), and the policy forgets those no later
+    prompt can show. Call reset() before each episode.
     """
 
     def __init__(self, backend: "Backend", config: PolicyConfig):
         self.backend = backend
         self.config = config
         self.family: Family = get_family(config.family)
+        self.history_images: int = config.history_images or self.family.history_images
+        """Screenshots in each prompt, the current one included."""
         self._images: list["Image | None"] = []
+
+    def reset(self) -> None:
+        """Start a new episode: forget the screenshots of the last one. Call it before each
+        episode (the loop / environment does). Until every caller does, a decide() with an empty
+        history also starts a new episode."""
+        self._images = []
 
     def prepare(self, screenshot: "Image"):
         """The image the model will see and its Frame (exposed for benchmarks and tests)."""
         return fit(screenshot, self.family, self.config.min_pixels, self.config.max_pixels)
 
-    def decide(self, instruction: str, screenshot: "Image", history: Sequence[Step], *,
+    def decide(self, instruction: str, screenshot: "Image", history: Sequence[StepResult], *,
                deadline: float | None = None) -> Decision:
         """Actions for this step (screenshot pixels); FormatError (with the raw reply) if unparseable,
         OutOfTime when the model has not answered by `deadline` (time.monotonic())."""
         started = time.perf_counter()
         if not history:
-            self._images = []
+            self.reset()  # the fallback for callers that do not call reset() yet
         image, frame = self.prepare(screenshot)
         prep_ms = (time.perf_counter() - started) * 1000
-        # Keep only what the window can still show.
-        keep = self.config.history_images
-        past = [None] * max(len(history) - keep, 0) + self._images[max(len(history) - keep, 0):len(history)]
-        past += [None] * (len(history) - len(past))
-        messages = build_messages(self.family, self.config.platform, instruction, history, past, image,
-                                  history_images=keep, language=self.config.language)
-        self._images = past + [image]
+        # past[i] is the image step i was decided on; None where it is unknown or forgotten.
+        past = self._images[:len(history)] + [None] * (len(history) - len(self._images))
+        messages = self.family.prompt.messages(self.config.platform, instruction, history, past, image,
+                                               history_images=self.history_images, language=self.config.language)
+        # Kept before asking the model, so a format error's step still has its image next time;
+        # kept: what this prompt shows (asked again, it shows them again) and what the next can.
+        window = self.family.prompt.window
+        keep = {*window(len(history), self.history_images), *window(len(history) + 1, self.history_images)}
+        self._images = [im if i in keep else None for i, im in enumerate(past)] + [image]
         generation = self.backend.generate(messages, self.config.max_new_tokens, deadline=deadline)
         info = {"family": self.family.name, "model_size": list(frame.model), "screen_size": list(frame.screen),
                 "prompt_tokens": generation.prompt_tokens, "completion_tokens": generation.completion_tokens,
