@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-VERBS = ("run", "replay", "parse", "batch", "report", "check")
+VERBS = ("run", "replay", "parse", "batch", "report", "check", "cache")
 
 
 class _Verbs(click.Group):

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]  # the fake ADB server is in tests/doubles/
 os.environ["ADBUTILS_ADB_PATH"] = "/bin/false"  # never start a real adb server
 
 from PIL import Image, ImageDraw  # noqa: E402
@@ -60,11 +60,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
 
-    from fake_adb import FakeAdbServer, adb_env
-    from fake_adb_phone import FakePhone
-
     from drivers.android import AndroidDriver
-    from drivers.android_screen import parse_png, parse_raw
+    from drivers.android.screen import parse_png, parse_raw
+    from tests.doubles.fake_adb import FakeAdbServer, FakePhone, adb_env
 
     screen = ui_screen(SIZE)
     raw_phone = FakePhone("raw-phone", natural=SIZE, screen=screen, png_level=6)

@@ -42,7 +42,7 @@ def main() -> None:
     args = ap.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
 
-    from drivers.xvfb import VirtualDisplay
+    from drivers.desktop.xvfb import VirtualDisplay
 
     with VirtualDisplay(width, height) as vd:
         os.environ.update(vd.env())

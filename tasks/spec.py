@@ -1,4 +1,6 @@
-"""The YAML task format, validated by pydantic.
+"""The YAML task file format (TaskSpec), validated by pydantic, and the checks that combine
+others: all (the lowest score), any (the highest), not (one minus). The step and check kinds
+come from tasks/desktop.py and tasks/android/ (their base classes: tasks/kinds.py).
 
     id: save-note
     domain: os
@@ -20,9 +22,9 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from .android_spec import ANDROID_CHECKS, ANDROID_STEPS
-from .desktop_spec import DESKTOP_CHECKS, DESKTOP_STEPS
-from .spec_base import CheckSpec
+from .android import ANDROID_CHECKS, ANDROID_STEPS
+from .desktop import DESKTOP_CHECKS, DESKTOP_STEPS
+from .kinds import CheckSpec
 from .task import Limits, TaskContext
 
 

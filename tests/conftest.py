@@ -1,28 +1,25 @@
-"""Shared fixtures: one private Xvfb for the whole session, offline model hubs, no real adb."""
+"""Fixtures: one private Xvfb for the whole session, the fake ADB server, the batches several
+modules look at; offline model hubs, no real adb. Plain helpers live in tests/helpers/."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
+
+from tests.helpers.tk import SCREEN, TkApp
 
 # Nothing in the tests may reach a model hub or start a real adb server.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ADBUTILS_ADB_PATH", "/bin/false")
 
-SCREEN = (1280, 800)
-APPS = Path(__file__).parent / "apps"
 
+# ---- the desktop -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def xvfb_display():
-    """A private X display (1280x800) for the session; DISPLAY points at it."""
-    from drivers.xvfb import VirtualDisplay
+    """A private X display (tests.helpers.tk.SCREEN, 1280x800) for the session; DISPLAY points at it."""
+    from drivers.desktop.xvfb import VirtualDisplay
 
     with VirtualDisplay(*SCREEN) as vd:
         os.environ.update(vd.env())
@@ -38,39 +35,59 @@ def desktop(xvfb_display):
         yield driver
 
 
-class TkApp:
-    """The tests' Tk app (tests/apps/tk_target.py), running on the session display."""
-
-    def __init__(self, log: Path):
-        self.log = log
-        self.proc = subprocess.Popen([sys.executable, str(APPS / "tk_target.py"), str(log),
-                                      f"{SCREEN[0]}x{SCREEN[1]}"])
-        deadline = time.monotonic() + 20
-        while not self.events("ready"):
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("the Tk test app did not start")
-            time.sleep(0.05)
-        time.sleep(0.2)  # first paint after the ready event
-
-    def events(self, kind: str | None = None) -> list[dict]:
-        if not self.log.exists():
-            return []
-        rows = [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines() if line]
-        return [r for r in rows if kind is None or r["event"] == kind]
-
-    def close(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=5)
-
-
 @pytest.fixture
 def tk_app(xvfb_display, tmp_path):
+    """The Tk test app on the session display, logging its events under tmp_path."""
     app = TkApp(tmp_path / "tk-events.jsonl")
     yield app
     app.close()
 
 
-def gui_agent(*args: str, env: dict | None = None, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
-    """Run the real command line in a child process."""
-    return subprocess.run([sys.executable, "-m", "agent.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})}, **kw)
+# ---- a phone ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def fake_adb(monkeypatch):
+    """A running FakeAdbServer with one phone, serial 'emulator-5554'; the environment points at it."""
+    from tests.doubles.fake_adb import FakeAdbServer, FakePhone, adb_env
+
+    with FakeAdbServer(FakePhone("emulator-5554")) as server:
+        for key, value in adb_env(server.port).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.delenv("ANDROID_SERIAL", raising=False)
+        yield server
+
+
+@pytest.fixture
+def phone(fake_adb):
+    """The fixture server's one phone (a FakePhone)."""
+    return fake_adb.phones["emulator-5554"]
+
+
+@pytest.fixture
+def android(fake_adb):
+    """A real AndroidDriver on the fake phone, with no pauses (IME settle, reconnect backoff)."""
+    from drivers.android import AndroidDriver
+
+    with AndroidDriver(reconnect_backoff_s=0.01) as driver:
+        driver.ime_settle_s = 0.0
+        yield driver
+
+
+# ---- batches that several test modules look at -------------------------------------------------
+
+@pytest.fixture(scope="session")
+def mixed_suite(tmp_path_factory):
+    """The repository suite plus wrong, skipped and uncached tasks, in one batch of two workers
+    (tests.helpers.batch.run_mixed_suite); run once for the batch and report tests."""
+    from tests.helpers.batch import run_mixed_suite
+
+    return run_mixed_suite(tmp_path_factory.mktemp("mixed"))
+
+
+@pytest.fixture(scope="session")
+def model_batch(tmp_path_factory):
+    """A batch whose model is served by a loopback OpenAI-compatible server and whose texts carry
+    HTML (tests.helpers.batch.run_model_batch); run once for the batch and report tests."""
+    from tests.helpers.batch import run_model_batch
+
+    return run_model_batch(tmp_path_factory.mktemp("model"))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conformance import check_driver
-from fake_adb import android, fake_adb, phone  # noqa: F401  (fixtures)
-from fake_adb_phone import LAUNCHER, App
 
 from drivers.actions import parse_action
 from drivers.base import ActionRefused
+from tests.doubles.fake_adb.phone import LAUNCHER, App
+from tests.helpers.conformance import check_driver
 
 
 def act(driver, **data):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from fake_adb import FakeAdbServer, adb_env
-from fake_adb_phone import LAUNCHER, FakePhone
 
-from tests.conftest import gui_agent
+from tests.doubles.fake_adb import FakeAdbServer, adb_env
+from tests.doubles.fake_adb.phone import LAUNCHER, FakePhone
+from tests.helpers.cli import gui_agent
 
 SMALL = (360, 640)  # small frames keep the per-step PNGs quick
 
@@ -30,6 +30,7 @@ def traj(folder):
     return [json.loads(line) for line in (folder / "traj.jsonl").read_text().splitlines()]
 
 
+@pytest.mark.slow
 def test_replay_on_the_chosen_device(two_phones, tmp_path):
     actions = write_actions(tmp_path / "actions.jsonl", [
         {"type": "click", "x": 100, "y": 200},
@@ -87,6 +88,7 @@ def one_phone(monkeypatch):
         yield server
 
 
+@pytest.mark.slow
 def test_run_android_task_file_scored_by_android_checks(one_phone, tmp_path):
     task = tmp_path / "task.yaml"
     task.write_text(TASK)
@@ -106,6 +108,7 @@ def test_run_android_task_file_scored_by_android_checks(one_phone, tmp_path):
     assert ("force-stop", "com.android.settings") in phone.events and phone.text == ""
 
 
+@pytest.mark.slow
 def test_run_unsolved_scores_zero(one_phone, tmp_path):
     task = tmp_path / "task.yaml"
     task.write_text(TASK)
@@ -116,6 +119,7 @@ def test_run_unsolved_scores_zero(one_phone, tmp_path):
     assert float((tmp_path / "out" / "android" / "open-settings" / "result.txt").read_text()) == 0.0
 
 
+@pytest.mark.slow
 def test_device_lost_mid_run_keeps_the_trajectory(one_phone, tmp_path):
     task = tmp_path / "task.yaml"
     task.write_text(TASK)

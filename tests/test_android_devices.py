@@ -7,11 +7,11 @@ import time
 
 import numpy as np
 import pytest
-from fake_adb import FakeAdbServer, adb_env, fake_adb, phone  # noqa: F401  (fixtures)
-from fake_adb_phone import FakePhone
 
 from drivers.actions import parse_action
 from drivers.base import DriverError
+from tests.doubles.fake_adb import FakeAdbServer, adb_env
+from tests.doubles.fake_adb.phone import FakePhone
 
 
 @pytest.fixture

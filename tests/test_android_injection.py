@@ -14,11 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fake_adb import android, fake_adb, phone  # noqa: F401  (fixtures)
-from fake_adb_input import android_input_text
 
 from drivers.actions import parse_action
 from drivers.base import ActionRefused
+from tests.doubles.fake_adb.input import android_input_text
 
 HOSTILE = "; rm -rf / & | $(whoami) `id` 'quotes' \"dq\" \n > /tmp/x * ~ >> out.txt < in $HOME \\ %s !$ {a,b} #"
 HOSTILE_UNICODE = "héllo; rm -rf / & $(whoami) `id` 'q' \"dq\"\n> /tmp/x * ~ 世界 🙂"

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from fake_adb import FakeAdbServer, adb_env, android, fake_adb, phone  # noqa: F401  (fixtures)
-from fake_adb_phone import DEFAULT_APPS, App, FakePhone
 
 from drivers.actions import parse_action
 from drivers.base import ActionRefused
-from tests.conftest import gui_agent
+from tests.doubles.fake_adb import FakeAdbServer, adb_env
+from tests.doubles.fake_adb.phone import DEFAULT_APPS, App, FakePhone
+from tests.helpers.cli import gui_agent
 
 
 def open_app(driver, name: str) -> None:
@@ -67,6 +67,7 @@ def test_nothing_matching_names_apps_on_the_phone(android):
         "com.google.android.apps.nexuslauncher, com.google.android.deskclock, Field Notes")
 
 
+@pytest.mark.slow
 def test_replay_refuses_ties_and_opens_a_prefix(tmp_path, monkeypatch):
     apps = [*DEFAULT_APPS, App("com.other.notes", "com.other.notes.Main", label="Field Notes")]
     names = ["Field Notes", "  ", "maps", "com.other.notes"]

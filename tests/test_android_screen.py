@@ -7,11 +7,11 @@ import struct
 
 import numpy as np
 import pytest
-from fake_adb import FakeAdbServer, adb_env, android, fake_adb, phone  # noqa: F401  (fixtures)
-from fake_adb_phone import FakePhone, pattern
 
 from drivers.actions import parse_action
-from drivers.android_screen import FrameError, Geometry, parse_png, parse_raw, parse_rotation, parse_wm_size
+from drivers.android.screen import FrameError, Geometry, parse_png, parse_raw, parse_rotation, parse_wm_size
+from tests.doubles.fake_adb import FakeAdbServer, adb_env
+from tests.doubles.fake_adb.phone import FakePhone, pattern
 
 
 def pixels(image):

@@ -5,13 +5,12 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from fake_adb import android, fake_adb, phone  # noqa: F401  (fixtures)
-from fake_adb_phone import LAUNCHER
 from pydantic import ValidationError
 
-from tasks.android_checks import AdbOutput, DeviceFile, Foreground, Setting, UiNode, UiText
-from tasks.android_steps import AdbShell, ClearData, ForceStop, GoHome, LaunchApp, PushFile
+from tasks.android.checks import AdbOutput, DeviceFile, Foreground, Setting, UiNode, UiText
+from tasks.android.steps import AdbShell, ClearData, ForceStop, GoHome, LaunchApp, PushFile
 from tasks.task import CheckError, SetupError, TaskContext, TaskFileError
+from tests.doubles.fake_adb.phone import LAUNCHER
 
 
 @pytest.fixture
@@ -57,9 +56,10 @@ def test_push_file_and_device_file_checks(ctx, phone, tmp_path):
     assert DeviceFile(device_file="/sdcard/Download/notes.txt").score(ctx) == 1.0
     assert DeviceFile(device_file="/sdcard/Download/notes.txt", contains="world").score(ctx) == 1.0
     assert DeviceFile(device_file="/sdcard/Download/notes.txt", equals="héllo\nworld").score(ctx) == 1.0
-    assert DeviceFile(device_file="/sdcard/Download/notes.txt", regex=r"^h.llo$").score(ctx) == 0.0
-    assert DeviceFile(device_file="/sdcard/Download/notes.txt", regex=r"(?m)^h.llo$").score(ctx) == 1.0
+    assert DeviceFile(device_file="/sdcard/Download/notes.txt", regex=r"^h.llo$").score(ctx) == 1.0  # a line
+    assert DeviceFile(device_file="/sdcard/Download/notes.txt", regex=r"\Ah.llo\Z").score(ctx) == 0.0
     assert DeviceFile(device_file="/sdcard/none.txt").score(ctx) == 0.0
+    assert DeviceFile(device_file="/sdcard/none.txt").explain(ctx) == "/sdcard/none.txt does not exist on the phone"
     with pytest.raises(SetupError, match="no local file"):
         PushFile(push_file="missing.txt", to="/sdcard/x").run(ctx)
 
@@ -76,12 +76,18 @@ def test_adb_shell_step_and_output_check(ctx, phone):
     assert AdbOutput(adb_output="getprop ro.product.model", equals="Real Phone").score(ctx) == 0.0
     assert AdbOutput(adb_output="cat /nope", exit_code=1).score(ctx) == 1.0
     assert AdbOutput(adb_output="cat /nope", exit_code=0).score(ctx) == 0.0
+    assert AdbOutput(adb_output="cat /nope", exit_code=0).explain(ctx) == "`cat /nope` on the phone exited 1, not 0"
+    assert (AdbOutput(adb_output="getprop ro.product.model", equals="Real Phone").explain(ctx)
+            == "the output of `getprop ro.product.model` on the phone is 'Fake Phone', not equal to 'Real Phone'")
 
 
 def test_setting_check(ctx, phone):
     phone.settings[("global", "airplane_mode_on")] = "1"
     assert Setting(setting="airplane_mode_on", namespace="global", equals="1").score(ctx) == 1.0
     assert Setting(setting="airplane_mode_on", namespace="global", equals="0").score(ctx) == 0.0
+    assert (Setting(setting="airplane_mode_on", namespace="global", equals="0").explain(ctx)
+            == "setting global/airplane_mode_on is '1', not equal to '0'")
+    assert Setting(setting="airplane_mode_on", namespace="global", equals="1", strip=False).score(ctx) == 1.0
     assert Setting(setting="default_input_method", namespace="secure", contains="latin").score(ctx) == 1.0
     assert Setting(setting="screen_brightness", equals="null").score(ctx) == 1.0  # unset reads 'null'
     assert phone.commands[-1] == "settings get system screen_brightness"

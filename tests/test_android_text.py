@@ -6,14 +6,13 @@ from __future__ import annotations
 import base64
 
 import pytest
-from fake_adb import android, fake_adb, phone  # noqa: F401  (fixtures)
-from fake_adb_phone import ADB_IME, LATIN_IME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drivers.actions import parse_action
-from drivers.android_text import input_text_commands, is_input_text_safe
+from drivers.android.text import input_text_commands, is_input_text_safe
 from drivers.base import ActionRefused
+from tests.doubles.fake_adb.phone import ADB_IME, LATIN_IME
 
 HOSTILE = "; rm -rf / & | $(whoami) `id` 'quotes' \"dq\" \n > /tmp/x * ~ %s %%s 100%"
 

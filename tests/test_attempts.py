@@ -9,9 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.batch_fixtures import ROOT, child_env, mousepad_task, needs_apps, run_batch, write_replay
+import pytest
 
-pytestmark = needs_apps
+from tests.helpers.batch import ROOT, child_env, mousepad_task, needs_apps, run_batch, write_replay
+
+pytestmark = [pytest.mark.slow, needs_apps]
 
 EXAMPLES = ROOT / "tasks" / "examples"
 

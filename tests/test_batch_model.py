@@ -7,15 +7,15 @@ import json
 
 import pytest
 
-from tests.batch_fixtures import HOSTILE_TEXT, HOSTILE_THOUGHT, leftovers, model_run, needs_apps
-from tests.openai_server import decode_images
+from tests.doubles.openai_server import decode_images
+from tests.helpers.batch import HOSTILE_TEXT, HOSTILE_THOUGHT, leftovers, needs_apps
 
-pytestmark = needs_apps
+pytestmark = [pytest.mark.slow, needs_apps]
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    return model_run(tmp_path_factory)
+def run(model_batch):
+    return model_batch
 
 
 def test_a_served_model_solves_the_task(run):
@@ -37,7 +37,7 @@ def test_model_options_reach_the_backend(run):
 
 
 def test_model_and_replay_are_exclusive(tmp_path):
-    from tests.batch_fixtures import run_batch
+    from tests.helpers.batch import run_batch
 
     both = run_batch(str(tmp_path), "--out", str(tmp_path / "o"), "--model", "m", "--replay", str(tmp_path))
     neither = run_batch(str(tmp_path), "--out", str(tmp_path / "o"))
@@ -47,7 +47,7 @@ def test_model_and_replay_are_exclusive(tmp_path):
 
 
 def test_a_worker_that_cannot_start_stops_the_batch(tmp_path):
-    from tests.batch_fixtures import mousepad_task, run_batch
+    from tests.helpers.batch import mousepad_task, run_batch
 
     mousepad_task(tmp_path / "tasks", "never-run", "x")
     done = run_batch(str(tmp_path / "tasks"), "--out", str(tmp_path / "out"), "--model", "m", "--backend", "openai",

@@ -9,10 +9,10 @@ import signal
 
 import pytest
 
-from tests.batch_fixtures import (leftovers, mousepad_task, needs_apps, results, run_batch, scratch_left, start_batch,
-                                  stop, typing, wait_until, write_replay, write_yaml)
+from tests.helpers.batch import (leftovers, mousepad_task, needs_apps, results, run_batch, scratch_left, start_batch,
+                                 stop, typing, wait_until, write_replay, write_yaml)
 
-pytestmark = needs_apps
+pytestmark = [pytest.mark.slow, needs_apps]
 
 N = 6
 

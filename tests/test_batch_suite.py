@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from tests.batch_fixtures import leftovers, mixed_suite_run, needs_apps, needs_suite_apps
+from tests.helpers.batch import leftovers, needs_apps, needs_suite_apps
 
-pytestmark = [needs_apps, needs_suite_apps]
+pytestmark = [pytest.mark.slow, needs_apps, needs_suite_apps]
 
 SOLVED = {"mousepad/mousepad-list": "success", "mousepad/mousepad-fix-typo": "success",
           "chrome/chrome-signup-form": "success", "libreoffice_calc/calc-order-totals": "done",
@@ -23,8 +23,8 @@ SKIPPED = {"libreoffice_calc/calc-uncached": ("missing_resource", "https://files
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    return mixed_suite_run(tmp_path_factory)
+def run(mixed_suite):
+    return mixed_suite
 
 
 def test_the_batch_ran_to_the_end(run):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.batch_fixtures import (leftovers, mousepad_task, needs_apps, results, run_batch, scratch_left, typing,
-                                  write_replay, write_yaml)
+from tests.helpers.batch import (leftovers, mousepad_task, needs_apps, results, run_batch, scratch_left, typing,
+                                 write_replay, write_yaml)
 
-pytestmark = needs_apps
+pytestmark = [pytest.mark.slow, needs_apps]
 
 HANG_S = "317.25"  # an odd duration, to find the hung process among any others
 

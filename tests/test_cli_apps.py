@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import gui_agent
+from tests.helpers.cli import gui_agent
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Grüße, 世界 & $(whoami)"

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from drivers import clipboard
 from drivers.actions import parse_action
 from drivers.base import ActionRefused
-from drivers.desktop_apps import find_app, launch_app
-from tests.conformance import check_driver
+from drivers.desktop import clipboard
+from drivers.desktop.apps import find_app, launch_app
+from tests.helpers.conformance import check_driver
+
+pytestmark = pytest.mark.slow
 
 W, H = 1280, 800
 OK = (200, 140)  # centre of the OK button of tests/apps/tk_target.py

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests.batch_fixtures import write_yaml
-from tests.conftest import gui_agent
-from tests.openai_server import ChatServer
+import pytest
+
+from tests.doubles.openai_server import ChatServer
+from tests.helpers.batch import write_yaml
+from tests.helpers.cli import gui_agent
+
+pytestmark = pytest.mark.slow
 
 START, END = (950, 150), (1150, 330)  # inside the Tk app's drag pad
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import json
 
-from tests.batch_fixtures import results, run_batch, write_yaml
-from tests.conftest import gui_agent
-from tests.openai_server import ChatServer
+import pytest
+
+from tests.doubles.openai_server import ChatServer
+from tests.helpers.batch import results, run_batch, write_yaml
+from tests.helpers.cli import gui_agent
+
+pytestmark = pytest.mark.slow
 
 TERMINATE = '<tool_call>\n{"name": "computer_use", "arguments": {"action": "terminate", "status": "success"}}\n</tool_call>'
 

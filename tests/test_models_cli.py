@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import gui_agent
+from tests.helpers.cli import gui_agent
 
 CLICK = '<tool_call>{"name": "computer_use", "arguments": {"action": "left_click", "coordinate": [966, 546]}}</tool_call>'
 

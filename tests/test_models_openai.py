@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from agent import loop
+from agent import status
 from agent.models import build_policy
 from agent.models.backends import BackendError
 from agent.models.families import FAMILIES, get_family
@@ -18,8 +18,10 @@ from agent.models.resize import model_size
 from agent.runner import run_task
 from drivers.settle import SettleConfig
 from tasks.load import load_yaml_task
-from tests.conftest import SCREEN
-from tests.openai_server import ChatServer, decode_images
+from tests.doubles.openai_server import ChatServer, decode_images
+from tests.helpers.tk import SCREEN
+
+pytestmark = pytest.mark.slow
 
 # A white screen with one 8x8 magenta square far from the centre; it logs every click's position.
 TARGET = (1187, 731, 8)
@@ -108,7 +110,7 @@ def test_a_served_model_clicks_exactly(family, shrink, square_app, desktop, tmp_
                               max_pixels=max_pixels)
         result = run_task(load_yaml_task(task_path), desktop, policy, tmp_path / "out",
                           settle_cfg=SettleConfig(quiet_s=0.1, timeout_s=2))
-    assert (result.status, result.score) == (loop.SUCCESS, 1.0)
+    assert (result.status, result.score) == (status.SUCCESS, 1.0)
     clicks = [json.loads(line) for line in square_app.read_text().splitlines()]
     centre = (TARGET[0] + TARGET[2] / 2, TARGET[1] + TARGET[2] / 2)
     assert clicks and abs(clicks[0]["x"] - centre[0]) <= 2.5 and abs(clicks[0]["y"] - centre[1]) <= 2.5

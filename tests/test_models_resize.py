@@ -19,6 +19,7 @@ def transformers_smart_resize():
     return smart_resize
 
 
+@pytest.mark.slow
 def test_model_size_equals_transformers_on_thousands_of_sizes():
     smart_resize = transformers_smart_resize()
     rng = random.Random(1234)
@@ -39,6 +40,7 @@ def test_model_size_equals_transformers_on_thousands_of_sizes():
         assert got[0] % family.factor == 0 and got[1] % family.factor == 0
 
 
+@pytest.mark.slow
 def test_the_function_read_from_source_is_transformers_own():
     # model_size reads smart_resize from transformers' source without importing transformers
     # (which loads torch). It must be the very function: same code object, same source, same results.

@@ -7,15 +7,18 @@ import json
 import pytest
 from PIL import Image
 
-from agent import loop
+from agent import status
 from agent.models import build_policy
 from agent.models.backends import BackendError
 from agent.models.resize import model_size
-from agent.policy import FormatError, Step
+from agent.policy import FormatError
+from agent.steps import StepResult
 from agent.runner import run_task
 from drivers.settle import SettleConfig
 from tasks.task import Limits, Task
-from tests import tiny_qwen
+from tests.doubles import tiny_qwen
+
+pytestmark = pytest.mark.slow
 
 ARCHES = {"qwen2_vl": "qwen2-vl", "qwen2_5_vl": "qwen2.5-vl", "qwen3_vl": "qwen3-vl"}
 SMALL = 256 * 28 * 28
@@ -46,7 +49,7 @@ def test_tiny_model_decides_through_the_real_generate(checkpoints, arch):
         assert info["model_size"] == list(model_size(1280, 800, policy.family, max_pixels=SMALL))
         assert info["prompt_tokens"] > 0 and info["latency_ms"] > 0
         assert info["images"] == min(index + 1, 2)
-        history.append(Step(index, actions, raw, error=error))
+        history.append(StepResult(index, actions, raw, error=error))
 
 
 def _prompt_tokens(policy, size):
@@ -78,7 +81,7 @@ def test_tiny_model_run_ends_with_format_errors(checkpoints, desktop, tk_app, tm
     policy = build_policy(checkpoints["qwen2_5_vl"], max_pixels=SMALL, max_new_tokens=8)
     task = Task(id="tiny", instruction="Press OK.", domain="models", limits=Limits(max_format_errors=3))
     result = run_task(task, desktop, policy, tmp_path / "out", settle_cfg=SettleConfig(quiet_s=0.1, timeout_s=2))
-    assert result.status == loop.FORMAT_ERRORS and result.score == 0.0
+    assert result.status == status.FORMAT_ERRORS and result.score == 0.0
     traj = [json.loads(line) for line in (tmp_path / "out/models/tiny/traj.jsonl").read_text().splitlines()]
     assert len(traj) == 3
     for step in traj:

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from drivers.base import ActionRefused
-from drivers.desktop_apps import find_app, installed_apps, launch_app
-from tests.conftest import gui_agent
+from drivers.desktop.apps import find_app, installed_apps, launch_app
+from tests.helpers.cli import gui_agent
 
 
 def wait_for(predicate, timeout: float = 20.0):
@@ -187,6 +187,7 @@ def _replay(tmp_path: Path, names: list[str], *extra: str, env: dict | None = No
     return [json.loads(line) for line in traj.read_text(encoding="utf-8").splitlines()][: len(names)]
 
 
+@pytest.mark.slow
 def test_cli_refuses_blank_substring_and_tied_names(tmp_path):
     apps = Apps(tmp_path / "apps")
     apps.add("sheets", "Sheets", GenericName="Spreadsheet")
@@ -206,6 +207,7 @@ def test_cli_refuses_blank_substring_and_tied_names(tmp_path):
     assert not [p.name for p in apps.root.glob("started-*") if p.name != "started-org.example.Marker"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("mousepad") is None, reason="needs Debian's mousepad")
 def test_cli_on_this_machines_apps_blank_and_sh_are_refused(tmp_path):
     steps = _replay(tmp_path, [" ", "sh"], "--xvfb", "1280x800")
@@ -213,6 +215,7 @@ def test_cli_on_this_machines_apps_blank_and_sh_are_refused(tmp_path):
     assert steps[1]["error"].startswith("action refused: no installed application is called 'sh'; installed: ")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("mousepad") is None or shutil.which("xdotool") is None,
                     reason="needs Debian's mousepad and xdotool")
 def test_cli_open_app_mousepad_shows_its_window(xvfb_display, tmp_path):

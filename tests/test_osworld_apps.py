@@ -12,12 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-from osworld_fixtures import make_ctx, make_xlsx
 
 from tasks.osworld import chrome, windows
 from tasks.osworld.getters.browser import (active_tab_info, active_tab_url_parse, active_url_from_accessTree,
                                            open_tabs_info, url_dashPart)
 from tasks.osworld.steps import ActivateWindow, ChromeCloseTabs, ChromeOpenTabs, Execute, Launch, Open, PrepareHome
+from tests.helpers.osworld import make_ctx, make_xlsx
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -28,7 +30,6 @@ def ctx(tmp_path, xvfb_display):
     c.close()
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("chromium"), reason="needs chromium (apt-get install chromium)")
 def test_chrome_tabs_open_list_and_close_on_the_tasks_own_port(ctx):
     Launch({"command": ["google-chrome", "--remote-debugging-port=1337"]}).run(ctx)
@@ -96,7 +97,6 @@ def _eventually(predicate, timeout=15.0) -> bool:
     return False
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice Calc (apt-get install libreoffice-calc)")
 def test_a_calc_task_edited_then_saved_by_its_postconfig_is_scored(ctx):
     """Open a workbook by OSWorld's `open`, type into it, run the usual postconfig (activate

@@ -8,12 +8,12 @@ import subprocess
 import sys
 
 import pytest
-from osworld_fixtures import task_dict, write_json
 
 from tasks.osworld import load_osworld, osworld_support, scan_osworld
 from tasks.osworld.checker import OsworldChecker
 from tasks.osworld.steps import Download, Launch, Open, PrepareHome, RequireResources
 from tasks.task import TaskFileError
+from tests.helpers.osworld import task_dict, write_json
 
 
 def test_single_file_becomes_a_task(tmp_path):

@@ -8,9 +8,9 @@ from pathlib import Path
 from docx import Document
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Inches, Pt, RGBColor
-from osworld_fixtures import make_docx, make_image
 
 from tasks.osworld.metrics import docs, docs_extra
+from tests.helpers.osworld import make_docx, make_image
 
 
 def save(doc, path: Path) -> str:

@@ -7,10 +7,10 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-from osworld_fixtures import make_docx, make_image, make_pdf, make_xlsx
 from PIL import Image
 
 from tasks.osworld.metrics import files, images
+from tests.helpers.osworld import make_docx, make_image, make_pdf, make_xlsx
 
 
 def test_pdfs(tmp_path):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from osworld_fixtures import make_pptx
 from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Inches
 
 from tasks.osworld.metrics.slides import compare_pptx_files
+from tests.helpers.osworld import make_pptx
 
 
 def edit(src: str, dst: Path, change) -> str:
@@ -106,7 +106,7 @@ def test_modify_height_checks_only_heights_of_shapes_without_text(tmp_path):
 
 
 def _png(tmp_path: Path) -> Path:
-    from osworld_fixtures import make_image
+    from tests.helpers.osworld import make_image
 
     return make_image(tmp_path / "pic.png")
 

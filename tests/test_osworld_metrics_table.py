@@ -6,9 +6,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from osworld_fixtures import make_xlsx
 
 from tasks.osworld.metrics.table import compare_csv, compare_table
+from tests.helpers.osworld import make_xlsx
 
 ROWS = [["Name", "Score"], ["ann", 1.23456], ["bob", 2]]
 

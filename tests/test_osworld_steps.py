@@ -9,13 +9,13 @@ import sys
 import time
 
 import pytest
-from osworld_fixtures import cache_put, make_ctx
 
 from tasks.osworld import windows
 from tasks.osworld.paths import eval_dir
 from tasks.osworld.steps import (ActivateWindow, CloseWindow, Download, Execute, Launch, Open, PrepareHome,
                                  RequireResources, Sleep)
 from tasks.task import MissingResource, SetupError
+from tests.helpers.osworld import cache_put, make_ctx
 
 
 @pytest.fixture
@@ -109,6 +109,7 @@ def test_sleep_waits(ctx):
     assert time.monotonic() - t >= 0.3
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("mousepad"), reason="needs mousepad (apt-get install mousepad)")
 def test_open_a_file_then_find_activate_and_close_its_window(ctx):
     note = os.path.join(ctx.env["HOME"], "Desktop", "notes.txt")
@@ -130,6 +131,7 @@ def test_open_names_what_it_could_not_open(ctx):
         Open({"path": "/home/user/none.txt"}).run(ctx)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("mousepad"), reason="needs mousepad (apt-get install mousepad)")
 def test_osworld_save_postconfig_saves_the_focused_document(ctx):
     """The postconfig most tasks end with: focus the window, then pyautogui presses ctrl+s."""

@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 
 from agent.report.assets import JS, script_hash
-from tests.batch_fixtures import HOSTILE_THOUGHT, mixed_suite_run, model_run, needs_apps, needs_suite_apps
-from tests.conftest import gui_agent
+from tests.helpers.batch import HOSTILE_THOUGHT, needs_apps, needs_suite_apps
+from tests.helpers.cli import gui_agent
 
-pytestmark = [needs_apps, needs_suite_apps]
+pytestmark = [pytest.mark.slow, needs_apps, needs_suite_apps]
 MARK = (0xFF, 0x1F, 0x8E)
 
 
@@ -54,8 +54,8 @@ def _report(out: Path) -> tuple[Path, str]:
 
 
 @pytest.fixture(scope="module")
-def suite(tmp_path_factory):
-    run = mixed_suite_run(tmp_path_factory)
+def suite(mixed_suite):
+    run = mixed_suite
     assert run.proc.returncode == 0, run.proc.stderr[-2000:]
     return run, *_report(run.out)
 
@@ -105,8 +105,8 @@ def test_files_a_real_batch_wrote_have_no_problems(suite):
     assert again.returncode == 0 and again.stderr == "", again.stderr
 
 
-def test_model_text_is_escaped(tmp_path_factory):
-    run = model_run(tmp_path_factory)
+def test_model_text_is_escaped(model_batch):
+    run = model_batch
     assert run.proc.returncode == 0, run.proc.stderr[-2000:]
     path, text = _report(run.out)
     page = Page(text)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import gui_agent
+from tests.helpers.cli import gui_agent
 
 CLICK = {"type": "click", "x": 10, "y": 20, "button": "left", "count": 1}
 
@@ -166,6 +166,7 @@ def test_nothing_to_report_is_one_line_and_exit_2(tmp_path, make):
                     f"error: {out}: no results here (expected OUT/<domain>/<task_id>/result.json)")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")), reason="needs Chromium")
 def test_chromium_shows_the_problems(tmp_path):
     out = tmp_path / "out"

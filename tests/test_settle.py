@@ -4,7 +4,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from drivers.settle import SettleConfig, changed_pixels, settle
+
+pytestmark = pytest.mark.slow
 
 BLINK = """
 import tkinter as tk

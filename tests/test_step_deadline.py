@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 
-from tests.batch_fixtures import write_yaml
-from tests.conftest import gui_agent
-from tests.openai_server import ChatServer
+import pytest
+
+from tests.doubles.openai_server import ChatServer
+from tests.helpers.batch import write_yaml
+from tests.helpers.cli import gui_agent
+
+pytestmark = pytest.mark.slow
 
 CLICK = '<tool_call>\n{"name": "computer_use", "arguments": {"action": "left_click", "coordinate": [10, 10]}}\n</tool_call>'
 

@@ -6,7 +6,7 @@ import pytest
 
 from tasks.load import load_tasks
 from tasks.task import TaskContext, TaskFileError
-from tests.conftest import gui_agent
+from tests.helpers.cli import gui_agent
 
 GOOD = """
 id: good-task

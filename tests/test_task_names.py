@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from agent.record import safe_name
-from tests.batch_fixtures import results, run_batch, write_json, write_replay, write_yaml
-from tests.conftest import gui_agent
+from tests.helpers.batch import results, run_batch, write_json, write_replay, write_yaml
+from tests.helpers.cli import gui_agent
 
 SAID_INFEASIBLE = [{"type": "done", "status": "failure"}]
 
@@ -28,6 +30,7 @@ def test_safe_names_are_distinct_stable_and_short():
     assert all(len(n) <= 80 and "/" not in n and not n.startswith(".") for n in names)
 
 
+@pytest.mark.slow
 def test_odd_ids_each_run_in_their_own_folder_with_their_replay(tmp_path):
     odd = {"space": "a b", "underscore": "a_b", "cjk": "世界", "dots": "..", "long": "x" * 300,
            "escape": "../escape"}
@@ -46,6 +49,7 @@ def test_odd_ids_each_run_in_their_own_folder_with_their_replay(tmp_path):
     assert "warning" not in done.stderr
 
 
+@pytest.mark.slow
 def test_two_files_with_one_id_are_refused_by_batch_and_check(tmp_path):
     for name in ("one", "two"):
         write_yaml(tmp_path / "tasks" / f"{name}.yaml", {"id": "same", "domain": "d", "instruction": name})
@@ -61,6 +65,7 @@ def test_two_files_with_one_id_are_refused_by_batch_and_check(tmp_path):
     assert again.returncode == 0, again.stderr
 
 
+@pytest.mark.slow
 def test_a_batch_over_an_empty_folder_says_so(tmp_path):
     (tmp_path / "empty").mkdir()
     done = run_batch(str(tmp_path / "empty"), "--out", str(tmp_path / "out"), "--replay", str(tmp_path))
@@ -68,6 +73,7 @@ def test_a_batch_over_an_empty_folder_says_so(tmp_path):
     assert "no task files found" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_paths_a_task_writes_stay_in_its_folders(tmp_path):
     out = tmp_path / "out"
     escape = tmp_path / "escaped.txt"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import gui_agent
+from tests.helpers.cli import gui_agent
 
 ROOT = Path(__file__).resolve().parent.parent
 TASK = ROOT / "tasks/examples/mousepad_note.yaml"
@@ -134,6 +134,7 @@ def _wait(predicate, timeout: float = 30.0):
     return value
 
 
+@pytest.mark.slow
 @needs_xvfb
 @pytest.mark.skipif(shutil.which("mousepad") is None, reason="needs Debian's mousepad")
 def test_kill_9_of_run_xvfb_leaves_nothing_behind(tmp_path):

@@ -6,11 +6,11 @@
     pool.py         the batch's handle on one worker process
     worker.py       the worker process: its own Xvfb, HOME and driver; runs tasks one by one
     isolation.py    private folders per worker; finding and stopping every process it started
-    home.py         the HOME each task starts from
     channel.py      JSON-lines messages between the batch and a worker
     results.py      result files the batch writes itself (skips, timeouts, dead workers)
     summary.py      OUT/summary.json
     progress.py     the live progress display and the final table
 
-The command is agent/commands/batch.py; docs/batch.md explains the whole for users.
+The HOME each task starts from is tasks/home.py's (reset_home). The command is
+agent/commands/batch.py; docs/batch.md explains the whole for users.
 """

@@ -5,7 +5,7 @@ of the socket pair (see channel.py), SCRATCH its short temporary folder (see
 isolation.WorkerDirs); the first message on the socket is the BatchConfig. pyautogui binds one X
 display per process, which is why every worker is a process of its own.
 
-Contract: before each task the worker's HOME is reset (home.py); after it, every process the
+Contract: before each task the worker's HOME is reset (tasks/home.py); after it, every process the
 task or the agent started is stopped. SIGTERM (also sent by the kernel when the batch process
 dies) interrupts the task in hand, which the runner records as `interrupted` (result.json, no
 result.txt, so a resumed batch redoes it), then the worker stops its display and exits.
@@ -21,9 +21,10 @@ import time
 import traceback
 from pathlib import Path
 
+from tasks.home import reset_home
+
 from .channel import Channel
 from .config import BatchConfig
-from .home import reset_home
 from .isolation import MARKER, WorkerDirs, die_with_parent, kill_marked
 
 _state = {"stopping": False, "reporting": False}
@@ -55,9 +56,9 @@ class Worker:
     def start(self) -> None:
         """Start the display and driver (and the model, if any); raises when that is impossible."""
         from drivers.desktop import DesktopDriver
-        from drivers.xvfb import VirtualDisplay
+        from drivers.desktop.xvfb import VirtualDisplay
 
-        reset_home(self.dirs)
+        reset_home(self.dirs.home, self.dirs.runtime, self.dirs.tmp)
         self.display = VirtualDisplay(*self.cfg.screen, window_manager=self.cfg.window_manager)
         os.environ.update(self.display.env())
         # From here on, whatever starts is an app of a task: marked so it can be stopped after it.
@@ -92,7 +93,7 @@ class Worker:
 
         key = msg["key"]
         task = self.task(key)
-        reset_home(self.dirs)
+        reset_home(self.dirs.home, self.dirs.runtime, self.dirs.tmp)
         if msg.get("replay"):
             policy, label = ScriptedPolicy.from_file(msg["replay"]), f"script:{msg['replay']}"
         else:
@@ -105,7 +106,7 @@ class Worker:
         print(f"{time.strftime('%H:%M:%S')} start {key}", flush=True)
         try:
             r = run_task(task, self.driver, policy, self.cfg.out, env=env, cache_dir=cache, meta=meta,
-                         on_step=lambda rec: self.chan.send({"ev": "step", "key": key, "step": rec["step"]}))
+                         on_step=lambda step: self.chan.send({"ev": "step", "key": key, "step": step.index}))
             _state["reporting"] = True
             done = {"status": r.status, "score": r.score, "steps": r.steps, "error": r.error}
         except Exception as exc:  # the runner recorded it; make it final so the batch moves on

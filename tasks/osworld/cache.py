@@ -9,16 +9,14 @@ A file for URL u is looked for in the cache folder, in this order:
    `huggingface.co/datasets/xlangai/ubuntu_osworld_file_cache/resolve/main/os/<id>/setup.sh`.
 
 sha256(u) is the hex digest of the URL's UTF-8 bytes, exactly as the task file writes it.
-Run `python -m tasks.osworld.cache --cache DIR PATH...` to list the URLs a suite needs and
-which are missing, or `--add URL FILE` to put one in.
+`gui-agent cache` (agent/commands/cache.py) lists what a suite misses and adds files.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import shutil
-import sys
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -73,33 +71,14 @@ def add(cache_dir: Path | str, url: str, source: Path | str) -> Path:
     return target
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tasks.osworld.cache", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cache", required=True, help="the cache folder")
-    parser.add_argument("--add", nargs=2, metavar=("URL", "FILE"), help="put FILE in as URL")
-    parser.add_argument("paths", nargs="*", help="OSWorld task files, folders or indexes")
-    args = parser.parse_args(argv)
-    if args.add:
-        print(add(args.cache, *args.add))
-        return 0
-    from .loader import scan_osworld
-
-    missing = 0
-    seen: set[str] = set()
-    for path in args.paths:
-        scan = scan_osworld(path)
-        for task in scan.tasks:
-            for url in task.meta.get("resources", []):
-                if url in seen:
-                    continue
-                seen.add(url)
-                if find_cached(args.cache, url) is None:
-                    missing += 1
-                    print(f"{url}\t{canonical_path(args.cache, url)}")
-    print(f"{len(seen)} resources, {missing} missing", file=sys.stderr)
-    return 1 if missing else 0
+def missing(cache_dir: Path | str, urls: Iterable[str]) -> list[str]:
+    """The URLs, each once and in order, whose file the cache does not hold."""
+    return [u for u in dict.fromkeys(urls) if find_cached(cache_dir, u) is None]
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__":  # the command this module used to be: say where it went, do not succeed silently
+    import sys
+
+    print("error: listing and adding cache files is now `gui-agent cache PATH... --cache-dir DIR` "
+          "(gui-agent cache --help)", file=sys.stderr)
+    sys.exit(2)

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..home import prepare_home
 from ..task import MissingResource, SetupError
 from . import chrome, procs, windows
 from .cache import find_cached
-from .home import prepare_home
 from .paths import (OutsideTaskFolder, as_bool, eval_path, note, prepare_argv, prepare_shell, split_command, task_home,
                     vm_path, writable_vm_path)
 
@@ -46,12 +46,12 @@ class OsStep:
 @dataclass
 class PrepareHome(OsStep):
     """Make the task HOME look like OSWorld's VM user: usual folders, apps past their first
-    start (see home.py)."""
+    start (see tasks/home.py)."""
 
     kind: ClassVar[str] = "prepare_home"
 
     def run(self, ctx):
-        prepare_home(ctx, task_home(ctx))
+        prepare_home(task_home(ctx), ctx.env)
 
 
 @dataclass

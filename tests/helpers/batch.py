@@ -1,8 +1,11 @@
 """Helpers for the batch and report tests: task files written on the spot (ours and OSWorld's),
-recorded trajectories, the real `gui-agent batch` in a child process, and what it left behind."""
+recorded trajectories, the real `gui-agent batch` in a child process, and what it left behind.
+The two batches several test modules look at are session fixtures (tests/conftest.py) built
+by `run_mixed_suite` and `run_model_batch`."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -15,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SUITE = ROOT / "tasks" / "suites" / "desktop-basics"
 MARKER = "GUI_AGENT_BATCH_SLOT"
 
@@ -176,24 +179,18 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30)
 # ---- one mixed batch shared by the suite and report tests ----------------------------------
 
 class SuiteRun:
-    """The result of `mixed_suite_run`: where it went and what the command said."""
+    """The result of `run_mixed_suite`: where it went and what the command said."""
 
     def __init__(self, root: Path, out: Path, proc: subprocess.CompletedProcess, seconds: float):
         self.root, self.out, self.proc, self.seconds = root, out, proc, seconds
         self.results = results(out)
 
 
-_RUNS: dict[str, SuiteRun] = {}
-
-
-def mixed_suite_run(tmp_path_factory) -> SuiteRun:
+def run_mixed_suite(root: Path) -> SuiteRun:
     """The repository suite with its recorded trajectories, plus tasks written here: wrong
     trajectories (YAML and OSWorld compare_table), an infeasible task answered as feasible, an
     OSWorld task whose file is not in the cache, one with a metric we lack, and one with no
-    trajectory; all in one batch of two workers. Run once per test session."""
-    if "mixed" in _RUNS:
-        return _RUNS["mixed"]
-    root = tmp_path_factory.mktemp("mixed")
+    trajectory; all in one batch of two workers, in the folder `root`."""
     suite, replay = copy_suite(root)
     extra = root / "suite"
     # Wrong trajectories of real tasks: the checkers must say 0.
@@ -225,8 +222,7 @@ def mixed_suite_run(tmp_path_factory) -> SuiteRun:
     out = root / "out"
     t0 = time.monotonic()
     proc = run_batch(str(suite), "--out", str(out), "--replay", str(replay), "--workers", "2")
-    _RUNS["mixed"] = SuiteRun(root, out, proc, time.monotonic() - t0)
-    return _RUNS["mixed"]
+    return SuiteRun(root, out, proc, time.monotonic() - t0)
 
 
 # ---- a batch driven by a served model (a real loopback OpenAI-compatible server) -------------
@@ -237,9 +233,8 @@ HOSTILE_TEXT = 'x > y & "q" \\ end'
 HOSTILE_INSTRUCTION = 'Type x > y & "q" \\ end, then save. <script>alert("instruction")</script>'
 
 
-def _model_reply(body, images, _turns=[]):
-    turn = len(_turns)  # the server calls this once per request, in order
-    _turns.append(turn)
+def _model_reply(turn: int) -> str:
+    """The served model's reply to its `turn`-th request (0-based): type, save, finish."""
     call = [{"action": "type", "text": HOSTILE_TEXT}, {"action": "key", "keys": ["ctrl", "s"]},
             {"action": "terminate", "status": "success"}][min(turn, 2)]
     thought = HOSTILE_THOUGHT if turn == 0 else "Saving."
@@ -252,19 +247,16 @@ class ModelRun:
         self.results = results(out)
 
 
-def model_run(tmp_path_factory) -> ModelRun:
+def run_model_batch(root: Path) -> ModelRun:
     """One YAML task whose instruction and model replies carry HTML, run by `batch --model` over
-    the openai backend. Run once per test session."""
-    if "model" in _RUNS:
-        return _RUNS["model"]
-    from tests.openai_server import ChatServer
+    the openai backend, in the folder `root`."""
+    from tests.doubles.openai_server import ChatServer
 
-    root = tmp_path_factory.mktemp("model")
     mousepad_task(root / "tasks", "hostile-text", HOSTILE_TEXT, domain="web_text", instruction=HOSTILE_INSTRUCTION)
     out = root / "out"
-    with ChatServer(_model_reply) as server:
+    turns = itertools.count()  # the server asks once per request, in order
+    with ChatServer(lambda body, images: _model_reply(next(turns))) as server:
         proc = run_batch(str(root / "tasks"), "--out", str(out), "--model", "served-qwen", "--backend", "openai",
                          "--family", "qwen2.5-vl", "--base-url", server.url, "--api-key", "test-key",
                          "--max-pixels", "200000", "--max-new-tokens", "77", "--history-images", "1")
-    _RUNS["model"] = ModelRun(out, proc, server.requests)
-    return _RUNS["model"]
+    return ModelRun(out, proc, server.requests)

@@ -1,9 +1,9 @@
 """The Android driver: a phone over ADB (adbutils), screenshots by raw framebuffer.
 
 Coordinates of every action are pixels of the last screenshot, origin top-left, upright
-in the display's current orientation (see drivers.android_screen for the convention).
+in the display's current orientation (see drivers.android.screen for the convention).
 Nothing of an action's fields is ever run as shell syntax: every argument is quoted
-(drivers.android_text.q), non-ASCII text travels base64-encoded, and app names are only
+(drivers.android.text.q), non-ASCII text travels base64-encoded, and app names are only
 matched against package names the phone printed.
 """
 
@@ -13,17 +13,17 @@ import time
 
 from PIL.Image import Image
 
-from . import android_apps as apps
-from . import android_gestures as gest
-from .actions import (Action, Answer, Button, CallUser, Click, Done, Drag, Key, LongPress, Move,
-                      OpenApp, Scroll, Swipe, Type, Wait)
-from .android_adb import AdbLink, ShellResult
-from .android_keys import BUTTONS, CHARS, KEYCOMBINATION_SDK, NAMED, keycodes
-from .android_screen import FrameError, Geometry, parse_png, parse_raw, parse_rotation, parse_wm_size, \
+from ..actions import (Action, Answer, Button, CallUser, Click, Done, Drag, Key, LongPress, Move,
+                       OpenApp, Scroll, Swipe, Type, Wait)
+from ..base import ActionRefused, DriverError, check_point
+from . import apps
+from . import gestures as gest
+from .adb import AdbLink, ShellResult
+from .keys import BUTTONS, CHARS, KEYCOMBINATION_SDK, NAMED, keycodes
+from .screen import FrameError, Geometry, parse_png, parse_raw, parse_rotation, parse_wm_size, \
     to_input, upright
-from .android_text import (ADB_KEYBOARD, ADB_KEYBOARD_HINT, ime_broadcast_command,
-                           input_text_commands, is_input_text_safe, q)
-from .base import ActionRefused, DriverError, check_point
+from .text import (ADB_KEYBOARD, ADB_KEYBOARD_HINT, ime_broadcast_command,
+                   input_text_commands, is_input_text_safe, q)
 
 
 class AndroidDriver:

@@ -7,7 +7,7 @@ import stat
 import struct
 import time
 
-from fake_adb_phone import FakePhone
+from .phone import FakePhone
 
 
 def recv_exact(sock: socket.socket, n: int) -> bytes | None:

@@ -1,5 +1,5 @@
 """Touch gestures as `input` commands, all coordinates in `input` pixels of the current
-orientation (see drivers.android_screen for how screenshot pixels map to them)."""
+orientation (see drivers.android.screen for how screenshot pixels map to them)."""
 
 from __future__ import annotations
 

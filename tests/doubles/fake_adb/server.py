@@ -3,13 +3,13 @@
 The real adbutils client talks to it end to end: `host:version`, `host:devices[-l]`,
 `host:tport:serial:S` / `host:transport:S`, `host-serial:S:features|get-state`, then on the
 device `shell:`, `shell,v2:` (framed stdout/stderr/exit), `exec:` (as `adb exec-out`) and
-`sync:` (STAT, SEND, RECV). Each device is a FakePhone (fake_adb_phone) whose tools are in
-fake_adb_commands. Every device request is recorded in `log`; `drop()` makes a device
+`sync:` (STAT, SEND, RECV). Each device is a FakePhone (phone.py) whose tools are in
+commands.py. Every device request is recorded in `log`; `drop()` makes a device
 vanish (at once, or half way through its next reply) and `restore()` brings it back.
 
-Use it as a context manager, or through the `fake_adb` fixture, which also points
-ANDROID_ADB_SERVER_PORT at it and sets ADBUTILS_ADB_PATH=/bin/false so adbutils can never
-start a real adb server.
+Use it as a context manager, or through the `fake_adb` fixture (tests/conftest.py), which
+also points ANDROID_ADB_SERVER_PORT at it and sets ADBUTILS_ADB_PATH=/bin/false so adbutils
+can never start a real adb server.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ import socketserver
 import struct
 import threading
 
-import pytest
-
-from fake_adb_commands import run_line
-from fake_adb_sync import recv_exact as _recv_exact
-from fake_adb_sync import serve_sync
-from fake_adb_phone import FakePhone
+from .commands import run_line
+from .phone import FakePhone
+from .sync import recv_exact as _recv_exact
+from .sync import serve_sync
 
 FEATURES = "shell_v2,cmd,stat_v2,ls_v2,fixed_push_mkdir,apex,abb,fixed_push_symlink_timestamp,abb_exec"
 
@@ -221,29 +219,3 @@ def adb_env(port: int) -> dict[str, str]:
     """Environment that sends adbutils (and our CLI) to the fake and never to a real adb."""
     return {"ANDROID_ADB_SERVER_HOST": "127.0.0.1", "ANDROID_ADB_SERVER_PORT": str(port),
             "ADBUTILS_ADB_PATH": "/bin/false"}
-
-
-@pytest.fixture
-def fake_adb(monkeypatch):
-    """A running FakeAdbServer with one phone, serial 'emulator-5554'; env points at it."""
-    with FakeAdbServer(FakePhone("emulator-5554")) as server:
-        for key, value in adb_env(server.port).items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.delenv("ANDROID_SERIAL", raising=False)
-        yield server
-
-
-@pytest.fixture
-def phone(fake_adb) -> FakePhone:
-    """The fixture server's one phone."""
-    return fake_adb.phones["emulator-5554"]
-
-
-@pytest.fixture
-def android(fake_adb):
-    """A real AndroidDriver on the fake phone, with no pauses (IME settle, reconnect backoff)."""
-    from drivers.android import AndroidDriver
-
-    with AndroidDriver(reconnect_backoff_s=0.01) as driver:
-        driver.ime_settle_s = 0.0
-        yield driver

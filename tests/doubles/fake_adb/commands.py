@@ -6,9 +6,9 @@ from __future__ import annotations
 import base64
 import posixpath
 
-from fake_adb_input import tool_input
-from fake_adb_phone import ADB_IME, LAUNCHER, FakePhone
-from fake_adb_shell import ShellSyntaxError, parse
+from .input import tool_input
+from .phone import ADB_IME, LAUNCHER, FakePhone
+from .shell import ShellSyntaxError, parse
 
 Result = tuple[int, bytes, bytes]
 

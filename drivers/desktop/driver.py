@@ -6,26 +6,24 @@ versus screenshot size), so a HiDPI or scaled setup maps exactly instead of by a
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import time
 from typing import TYPE_CHECKING
 
-from .actions import (Answer, Button, CallUser, Click, Done, Drag, Key, LongPress, Move, OpenApp, Scroll,
-                      Swipe, Type, Wait)
-from .base import ActionRefused, DriverError, check_point, require
-from .desktop_apps import launch_app
+from ..actions import (Answer, Button, CallUser, Click, Done, Drag, Key, LongPress, Move, OpenApp, Scroll,
+                       Swipe, Type, Wait)
+from ..base import ActionRefused, DriverError, check_point, require
+from .apps import launch_app
+from .xinput import XInput
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-    from .actions import Action
+    from ..actions import Action
 
 # Canonical key names that pyautogui spells differently.
 _PYAUTOGUI_KEYS = {"super": "winleft", "menu": "apps"}
 _PASTE_SETTLE_S = 0.15  # time for the app to fetch the clipboard before it is restored
-_bound_display: str | None = None  # pyautogui binds one X display per process at import
 
 
 def _ensure_xauthority(env: dict[str, str]) -> None:
@@ -38,25 +36,7 @@ def _ensure_xauthority(env: dict[str, str]) -> None:
     os.environ["XAUTHORITY"] = env["XAUTHORITY"] = path
 
 
-def _import_pyautogui(display: str):
-    global _bound_display
-    if _bound_display not in (None, display):
-        raise DriverError(
-            f"this process already drives display {_bound_display}; pyautogui serves one display "
-            f"per process, so run a second display in a separate process"
-        )
-    os.environ["DISPLAY"] = display
-    # python-xlib prints an Xauthority warning on stdout, which would corrupt our output.
-    with contextlib.redirect_stdout(io.StringIO()):
-        pyautogui = require("pyautogui", "desktop")
-    pyautogui.FAILSAFE = False  # a pointer in a corner must never abort a run
-    pyautogui.PAUSE = 0  # we wait for the screen to settle instead of sleeping after each call
-    pyautogui.MINIMUM_DURATION = 0
-    _bound_display = display
-    return pyautogui
-
-
-def _mistyped_characters(gui) -> frozenset[str]:
+def _mistyped_characters(gui, x11) -> frozenset[str]:
     """ASCII characters pyautogui would type wrongly with this display's keymap.
 
     pyautogui decides on shift from a US layout table, not from the keymap: on Xvfb's
@@ -66,9 +46,6 @@ def _mistyped_characters(gui) -> frozenset[str]:
 
     from Xlib import XK
 
-    x11 = getattr(gui, "_pyautogui_x11", None)
-    if x11 is None:
-        return frozenset()
     wrong = set()
     for char in string.printable.strip() + " ":
         keycode = x11.keyboardMapping.get(char)
@@ -112,10 +89,16 @@ class DesktopDriver:
             raise DriverError(f"cannot open X display {display}: {exc}") from None
         self._monitor = dict(monitor)
         self._size = (monitor["width"], monitor["height"])
-        self._gui = _import_pyautogui(display)
-        self._mistyped = _mistyped_characters(self._gui)
+        try:
+            self._input = XInput(display)
+        except Exception as exc:  # python-xlib's own errors on a display that refuses us
+            self._mss.close()
+            raise DriverError(f"cannot open X display {display} for input: {exc}") from None
+        with self._input as gui:
+            self._gui = gui
+            self._mistyped = _mistyped_characters(gui, self._input.x11)
+            in_w, in_h = gui.size()
         _reuse_image_memory()
-        in_w, in_h = self._gui.size()
         # Pixels per input point on each axis; 1.0 except on scaled (HiDPI) setups.
         self.scale = (self._size[0] / in_w, self._size[1] / in_h)
 
@@ -139,7 +122,8 @@ class DesktopDriver:
 
     def pointer(self) -> tuple[int, int]:
         """Where the pointer is now, in screenshot pixels (clamped to the screen)."""
-        px, py = self._gui.position()
+        with self._input as gui:
+            px, py = gui.position()
         w, h = self._size
         return (min(max(int(round(px * self.scale[0])), 0), w - 1),
                 min(max(int(round(py * self.scale[1])), 0), h - 1))
@@ -165,7 +149,11 @@ class DesktopDriver:
         from Xlib import error as xerror  # installed with pyautogui
 
         try:
-            self._execute(action)
+            if isinstance(action, Wait):  # no input: other displays' drivers may act meanwhile
+                time.sleep(action.seconds)
+                return
+            with self._input:
+                self._execute(action)
         except (xerror.ConnectionClosedError, xerror.DisplayError, ConnectionError) as exc:
             raise DriverError(f"lost X display {self.display}: {exc}") from None
 
@@ -242,6 +230,7 @@ class DesktopDriver:
             self._mss.close()
         except Exception:
             pass
+        self._input.close()
 
     def __enter__(self) -> "DesktopDriver":
         return self

@@ -3,7 +3,7 @@
 A FakePhone holds what tests look at afterwards: the app in front, the text typed so far,
 input events, input methods, settings, files, and the screen (an upright RGB image of the
 display in its current orientation). Shell commands are carried out by
-fake_adb_commands.run_line, which mutates this state.
+commands.run_line, which mutates this state.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ reads it (its own `%s` escape included)."""
 
 from __future__ import annotations
 
-from fake_adb_phone import LAUNCHER, FakePhone
+from .phone import LAUNCHER, FakePhone
 
 Result = tuple[int, bytes, bytes]
 

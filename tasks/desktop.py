@@ -1,4 +1,8 @@
-"""Set-up steps and checks for desktop tasks (most also work for any platform's host side)."""
+"""Set-up steps and checks of desktop tasks: commands, programs, windows, files, the answer.
+
+Most also work on the host side of any platform's task (`command`, `file`, `answer`); the
+text rule of `command`, `file` and `answer` is tasks.kinds.TextMatch, the same as Android's.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from .spec_base import CheckSpec, StepSpec
+from .kinds import CheckSpec, StepSpec, TextMatch
 from .task import CheckError, SetupError, TaskContext
 
 Argv = str | list[str]
@@ -122,84 +126,31 @@ def window_titles(ctx: TaskContext, pattern: str) -> list[str]:
 # ---- checks -------------------------------------------------------------------------------
 
 
-class _TextMatch(CheckSpec):
-    equals: str | None = None
-    contains: str | None = None
-    regex: str | None = None
-    strip: bool = True
-    """Compare with surrounding white space removed."""
-
-    @model_validator(mode="after")
-    def _one_rule(self):
-        given = [n for n in ("equals", "contains", "regex") if getattr(self, n) is not None]
-        if len(given) > 1:
-            raise ValueError(f"give one of equals / contains / regex, not {' and '.join(given)}")
-        if self.regex is not None:
-            try:
-                re.compile(self.regex)
-            except re.error as exc:
-                raise ValueError(f"regex {self.regex!r} does not compile: {exc}") from None
-        return self
-
-    def _mismatch(self, what: str, text: str) -> str:
-        """'<what> is '...', not equal to / without / not matching '...''."""
-        rule = (f"not equal to {_short(self.equals)}" if self.equals is not None else
-                f"without {_short(self.contains)}" if self.contains is not None else
-                f"not matching /{self.regex}/")
-        return f"{what} is {_short(text.strip() if self.strip else text)}, {rule}"
-
-    def _match(self, text: str) -> float:
-        if self.strip:
-            text = text.strip()
-        if self.equals is not None:
-            return float(text == (self.equals.strip() if self.strip else self.equals))
-        if self.contains is not None:
-            return float(self.contains in text)
-        if self.regex is not None:
-            return float(re.search(self.regex, text, re.MULTILINE) is not None)
-        return 1.0
-
-
-class CommandOutput(_TextMatch):
-    """A command's standard output equals / contains / matches; with no rule, exit status 0 passes."""
+class CommandOutput(TextMatch):
+    """A command's standard output keeps the rule; with no rule, exit status 0 passes."""
 
     kind = "command"
     command: str
     timeout: float = Field(30.0, gt=0)
 
-    def score(self, ctx: TaskContext) -> float:
+    def failure(self, ctx: TaskContext) -> str | None:
         out = _bash(ctx, self.command, self.timeout, CheckError)
-        if self.equals is self.contains is self.regex is None:
-            return float(out.returncode == 0)
-        return self._match(out.stdout)
-
-    def explain(self, ctx: TaskContext) -> str | None:
-        out = _bash(ctx, self.command, self.timeout, CheckError)
-        if self.equals is self.contains is self.regex is None:
+        if not self.has_rule():
             return None if out.returncode == 0 else f"`{self.command}` exited {out.returncode}"
-        return None if self._match(out.stdout) >= 1.0 else self._mismatch(f"the output of `{self.command}`", out.stdout)
+        return self.mismatch(f"the output of `{self.command}`", out.stdout)
 
 
-class File(_TextMatch):
-    """A file exists; with a rule, its text equals / contains / matches."""
+class File(TextMatch):
+    """A file exists; with a rule, its text keeps it."""
 
     kind = "file"
     file: str
 
-    def score(self, ctx: TaskContext) -> float:
-        path = Path(ctx.expand(self.file))
-        if not path.is_file():
-            return 0.0
-        if self.equals is self.contains is self.regex is None:
-            return 1.0
-        return self._match(path.read_text(encoding="utf-8", errors="replace"))
-
-    def explain(self, ctx: TaskContext) -> str | None:
+    def failure(self, ctx: TaskContext) -> str | None:
         path = Path(ctx.expand(self.file))
         if not path.is_file():
             return f"{path} does not exist"
-        text = path.read_text(encoding="utf-8", errors="replace")
-        return None if self.score(ctx) >= 1.0 else self._mismatch(str(path), text)
+        return self.mismatch(str(path), path.read_text(encoding="utf-8", errors="replace"))
 
 
 class Window(CheckSpec):
@@ -215,25 +166,17 @@ class Window(CheckSpec):
         return None if self.score(ctx) else f"no visible window's title matches /{self.window}/"
 
 
-class AnswerIs(_TextMatch):
-    """The agent's `answer` action equals / contains / matches (for information questions)."""
+class AnswerIs(TextMatch):
+    """The agent's `answer` action keeps the rule (for information questions); with no rule,
+    any answer passes."""
 
     kind = "answer"
     answer: Literal[True] = True
 
-    def score(self, ctx: TaskContext) -> float:
-        return 0.0 if ctx.answer is None else self._match(ctx.answer)
-
-    def explain(self, ctx: TaskContext) -> str | None:
+    def failure(self, ctx: TaskContext) -> str | None:
         if ctx.answer is None:
             return "the agent gave no answer"
-        return None if self._match(ctx.answer) >= 1.0 else self._mismatch("the answer", ctx.answer)
-
-
-def _short(text: str, limit: int = 80) -> str:
-    """A value for a one-line reason: quoted, newlines shown, cut with an ellipsis."""
-    shown = repr(text)
-    return shown if len(shown) <= limit else shown[:limit - 2] + "…" + shown[0]
+        return self.mismatch("the answer", ctx.answer)
 
 
 DESKTOP_STEPS = (Command, Launch, Sleep, WaitWindow, WaitFile)

@@ -13,7 +13,7 @@ import time
 from collections import deque
 from typing import NoReturn
 
-from .base import DriverError, MissingDependency
+from ..base import DriverError, MissingDependency
 
 MAX_SIDE = 32767
 """Widest and tallest screen: X11 coordinates are 16-bit signed. (Xvfb takes larger numbers

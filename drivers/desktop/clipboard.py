@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from .base import MissingDependency
+from ..base import MissingDependency
 
 
 def _tool() -> str:

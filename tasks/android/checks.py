@@ -7,61 +7,28 @@ YAML form: a mapping whose first key is the kind, e.g.
       namespace: global
       equals: "1"
 A check raises CheckError only when it cannot look (no android driver, uiautomator fails);
-a world that is not as wanted scores 0.
+a world that is not as wanted scores 0. `setting`, `adb_output` and `device_file` hold the text
+they read to the rule every platform shares (equals / contains / regex / strip, tasks.kinds).
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from drivers.android_apps import full_activity
-from drivers.android_text import q
+from drivers.android.apps import full_activity
+from drivers.android.text import q
 
-from .android_steps import DevicePath, android_driver
-from .spec_base import CheckSpec
-from .task import CheckError
+from ..kinds import CheckSpec, TextMatch
+from ..task import CheckError
+from .steps import DevicePath, android_driver
 
 if TYPE_CHECKING:
-    from .task import TaskContext
+    from ..task import TaskContext
 
 UI_DUMP_PATH = "/data/local/tmp/gui_agent_window.xml"
-
-
-class _TextMatch(CheckSpec):
-    """A check with at most one of the fields equals / contains / regex (Python syntax,
-    searched anywhere). Subclasses declare those fields after their kind field, which
-    must stay first."""
-
-    @model_validator(mode="after")
-    def _one_test(self):
-        given = [n for n in ("equals", "contains", "regex") if getattr(self, n) is not None]
-        if len(given) > 1:
-            raise ValueError(f"give one of equals, contains, regex, not {', '.join(given)}")
-        if not given and self._needs_test():
-            raise ValueError("give one of equals, contains, regex")
-        if self.regex is not None:
-            try:
-                re.compile(self.regex)
-            except re.error as exc:
-                raise ValueError(f"regex: {exc}") from None
-        return self
-
-    def _needs_test(self) -> bool:
-        return False
-
-    def matches(self, text: str) -> bool:
-        """True when text passes the test given (trailing whitespace ignored for equals)."""
-        if self.equals is not None:
-            return text.rstrip() == self.equals.rstrip()
-        if self.contains is not None:
-            return self.contains in text
-        if self.regex is not None:
-            return re.search(self.regex, text) is not None
-        return True
 
 
 class Foreground(CheckSpec):
@@ -129,8 +96,8 @@ class UiNode(CheckSpec):
         return 0.0
 
 
-class Setting(_TextMatch):
-    """`settings get NAMESPACE KEY` passes the test (equals / contains / regex)."""
+class Setting(TextMatch):
+    """`settings get NAMESPACE KEY` keeps the rule (a rule is required: an unset key reads `null`)."""
 
     kind = "setting"
     platforms = ("android",)
@@ -138,25 +105,21 @@ class Setting(_TextMatch):
     """The setting's key, e.g. airplane_mode_on."""
     namespace: Literal["system", "secure", "global"] = "system"
     """Which settings table."""
-    equals: str | None = None
-    """Text equals this (trailing whitespace ignored)."""
-    contains: str | None = None
-    """Text contains this."""
-    regex: str | None = None
-    """This regular expression matches somewhere in the text."""
 
-    def _needs_test(self) -> bool:
+    def needs_rule(self) -> bool:
         return True
 
-    def score(self, ctx: "TaskContext") -> float:
+    def failure(self, ctx: "TaskContext") -> str | None:
         r = android_driver(ctx, CheckError).shell(f"settings get {self.namespace} {q(self.setting)}")
         if r.rc != 0:
             raise CheckError(f"settings get {self.namespace} {self.setting}: {(r.err or r.out).strip()}")
-        return float(self.matches(r.out.rstrip("\n")))
+        # `settings get` ends the value with a newline of its own, also for `strip: false`.
+        return self.mismatch(f"setting {self.namespace}/{self.setting}", r.out.removesuffix("\n"))
 
 
-class AdbOutput(_TextMatch):
-    """A shell command on the phone (the task author's text) prints what is wanted."""
+class AdbOutput(TextMatch):
+    """A shell command on the phone (the task author's text) prints what is wanted; a rule, an
+    exit status, or both are required."""
 
     kind = "adb_output"
     platforms = ("android",)
@@ -164,47 +127,35 @@ class AdbOutput(_TextMatch):
     """The command line, for the phone's sh."""
     exit_code: int | None = None
     """Also require this exit status."""
-    equals: str | None = None
-    """Text equals this (trailing whitespace ignored)."""
-    contains: str | None = None
-    """Text contains this."""
-    regex: str | None = None
-    """This regular expression matches somewhere in the text."""
 
-    def _needs_test(self) -> bool:
+    def needs_rule(self) -> bool:
         return self.exit_code is None
 
-    def score(self, ctx: "TaskContext") -> float:
+    def failure(self, ctx: "TaskContext") -> str | None:
         r = android_driver(ctx, CheckError).shell(self.adb_output)
         if self.exit_code is not None and r.rc != self.exit_code:
-            return 0.0
-        return float(self.matches(r.out))
+            return f"`{self.adb_output}` on the phone exited {r.rc}, not {self.exit_code}"
+        return self.mismatch(f"the output of `{self.adb_output}` on the phone", r.out)
 
 
-class DeviceFile(_TextMatch):
-    """A file on the phone exists and, if a test is given, its text passes it."""
+class DeviceFile(TextMatch):
+    """A file on the phone exists and, with a rule, its text keeps it."""
 
     kind = "device_file"
     platforms = ("android",)
     device_file: DevicePath
     """Absolute path on the phone."""
-    equals: str | None = None
-    """Text equals this (trailing whitespace ignored)."""
-    contains: str | None = None
-    """Text contains this."""
-    regex: str | None = None
-    """This regular expression matches somewhere in the text."""
 
-    def score(self, ctx: "TaskContext") -> float:
+    def failure(self, ctx: "TaskContext") -> str | None:
         drv = android_driver(ctx, CheckError)
         if drv.shell("test -e " + q(self.device_file)).rc != 0:
-            return 0.0
-        if self.equals is None and self.contains is None and self.regex is None:
-            return 1.0
+            return f"{self.device_file} does not exist on the phone"
+        if not self.has_rule():
+            return None
         r = drv.shell("cat " + q(self.device_file))
         if r.rc != 0:
             raise CheckError(f"cannot read {self.device_file}: {(r.err or r.out).strip()}")
-        return float(self.matches(r.out))
+        return self.mismatch(f"{self.device_file} on the phone", r.out)
 
 
 CHECKS = (Foreground, UiText, UiNode, Setting, AdbOutput, DeviceFile)

@@ -2,7 +2,7 @@
 
 Everything the Android driver sends to the phone goes through `AdbLink`. Commands are
 strings for the phone's `sh -c`; callers build them with `shlex.quote` on every argument
-(see drivers.android_text), so nothing a model writes is ever read as shell syntax.
+(see drivers.android.text), so nothing a model writes is ever read as shell syntax.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
-from .base import DriverError, require
+from ..base import DriverError, require
 
 T = TypeVar("T")
 

@@ -27,7 +27,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .base import ActionRefused
+from ..base import ActionRefused
 
 MIN_PREFIX = 3
 """Shortest name matched as a prefix: a one- or two-letter guess must not pick an app."""

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from drivers.android_text import q
+from drivers.android.text import q
 from drivers.base import ActionRefused
 
-from .spec_base import StepSpec
-from .task import SetupError
+from ..kinds import StepSpec
+from ..task import SetupError
 
 if TYPE_CHECKING:
-    from .task import TaskContext
+    from ..task import TaskContext
 
 PackageName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$",
                                    description="an Android package such as com.android.settings")]
