@@ -10,6 +10,8 @@ if TYPE_CHECKING:
 
     from drivers.actions import Action
 
+    from .steps import StepResult
+
 
 class FormatError(Exception):
     """The model's reply could not be turned into actions. `reason` is fed back to the model."""
@@ -42,27 +44,16 @@ class Decision:
     info: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
-class Step:
-    """One step of history as the policy sees it: what was decided and what came of it.
-
-    `error` is the observation of a failure: a format error's reason, or the world refusing
-    an action ("point (5000, 10) is outside the 1920x1080 screen").
-    """
-
-    index: int
-    actions: list["Action"]
-    raw_text: str = ""
-    error: str | None = None
-    screen_changed: bool | None = None
-
-
 class Policy(Protocol):
     """decide() gets the task instruction, the current screenshot (RGB, screen pixels) and the
-    steps so far, and returns a Decision whose coordinates are screen pixels.
+    steps so far (agent.steps.StepResult: what was decided and what came of it, its `error` the
+    observation of a failure to act on), and returns a Decision whose coordinates are screen pixels.
     It raises FormatError when the model's reply cannot be parsed, PolicyError when the model
     cannot be asked, and OutOfTime when `deadline` (a time.monotonic() value; None = no limit)
-    passes before it has an answer."""
+    passes before it has an answer.
 
-    def decide(self, instruction: str, screenshot: "Image", history: Sequence[Step], *,
+    A policy that keeps state across steps may also have `reset()`: the loop calls it before
+    every episode."""
+
+    def decide(self, instruction: str, screenshot: "Image", history: Sequence["StepResult"], *,
                deadline: float | None = None) -> Decision: ...

@@ -183,3 +183,19 @@ class Recorder:
             self._images = None
         if not self._traj.closed:
             self._traj.close()
+
+
+class NullRecorder:
+    """Records nothing, for callers that keep their own record (the Gymnasium environment)."""
+
+    def screenshot(self, index: int, image: "Image") -> None:
+        return None
+
+    def step(self, record: dict[str, Any]) -> None:
+        pass
+
+    def finish(self, result: dict[str, Any], *, final: bool = True) -> None:
+        pass
+
+    def close_streams(self) -> None:
+        pass

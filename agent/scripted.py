@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from drivers.actions import Done, read_actions
 
-from .policy import Decision, Step
+from .policy import Decision
+from .steps import StepResult
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -33,7 +34,11 @@ class ScriptedPolicy:
     def __len__(self) -> int:
         return len(self._actions)
 
-    def decide(self, instruction: str, screenshot: "Image", history: Sequence[Step], *,
+    def reset(self) -> None:
+        """Start the script again from its first action (a new episode)."""
+        self._next = 0
+
+    def decide(self, instruction: str, screenshot: "Image", history: Sequence[StepResult], *,
                deadline: float | None = None) -> Decision:
         if self._next >= len(self._actions):
             return Decision([Done(status="success", message="end of script")], raw_text="")

@@ -66,11 +66,21 @@ class TaskContext:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     cache_dir: Path | None = None
     processes: list[subprocess.Popen] = field(default_factory=list)
-    answer: str | None = None
-    """Text of the agent's last `answer` action, for checkers of information questions."""
-    last_action: "Action | None" = None
-    """The last action the policy decided, for checkers such as OSWorld's `infeasible`."""
+    decided: list["Action"] = field(default_factory=list)
+    """Every action the policy decided so far, in order; kept by the environment that runs the
+    episode, read by checkers through `answer` and `last_action`."""
     extra: dict[str, Any] = field(default_factory=dict)
+    """Scratch space of set-up steps and checkers of this attempt (caches, OSWorld's log)."""
+
+    @property
+    def answer(self) -> str | None:
+        """Text of the agent's last `answer` action, for checkers of information questions."""
+        return next((a.text for a in reversed(self.decided) if a.type == "answer"), None)
+
+    @property
+    def last_action(self) -> "Action | None":
+        """The last action the policy decided, for checkers such as OSWorld's `infeasible`."""
+        return self.decided[-1] if self.decided else None
 
     def expand(self, text: str) -> str:
         """Expand $VAR, ${VAR} and a leading ~ in a path or argument with the task environment
@@ -137,15 +147,47 @@ class Checker(Protocol):
     def score(self, ctx: TaskContext) -> float: ...
 
 
-def explain(checker: "Checker", ctx: TaskContext) -> str | None:
-    """Why `checker` does not pass, in one line, or None when it cannot say."""
-    how = getattr(checker, "explain", None)
-    if how is None:
-        return None
+@dataclass(frozen=True)
+class Verdict:
+    """What a checker found at the end of an episode."""
+
+    score: float
+    """0..1, clamped."""
+    reason: str | None = None
+    """Why the score is below 1, when the checker can say (one line)."""
+    error: str | None = None
+    """Why the checker could not look at the world (a CheckError): then the score is 0."""
+    parts: tuple[dict[str, Any], ...] = ()
+    """Scores of the parts, for checkers made of several (OSWorld's metrics: {"func", "score"})."""
+
+
+def judge(checker: "Checker", ctx: TaskContext) -> Verdict:
+    """Score the world with `checker`, and say why it is short of 1 and what its parts scored.
+
+    A checker may have `explain(ctx) -> str | None` (one line on why it does not pass) and
+    `parts(ctx) -> list[dict]` (the scores of its parts from this scoring); both are optional.
+    """
     try:
-        return how(ctx)
-    except (CheckError, OSError, subprocess.SubprocessError):
-        return None
+        score = score_of(checker, ctx)
+    except CheckError as exc:
+        return Verdict(0.0, error=str(exc), parts=_parts(checker, ctx))
+    reason = None
+    if score < 1.0 and (how := getattr(checker, "explain", None)) is not None:
+        try:
+            reason = how(ctx)
+        except (CheckError, OSError, subprocess.SubprocessError):
+            reason = None
+    return Verdict(score, reason, parts=_parts(checker, ctx))
+
+
+def score_of(checker: "Checker", ctx: TaskContext) -> float:
+    """The checker's score clamped to 0..1 (CheckError passes through)."""
+    return max(0.0, min(1.0, float(checker.score(ctx))))
+
+
+def _parts(checker: "Checker", ctx: TaskContext) -> tuple[dict[str, Any], ...]:
+    how = getattr(checker, "parts", None)
+    return tuple(how(ctx)) if how is not None else ()
 
 
 @dataclass

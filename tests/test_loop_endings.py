@@ -9,15 +9,16 @@ import time
 
 import pytest
 
-from agent import loop
+from agent import status
 from agent.policy import Decision, FormatError, PolicyError
 from agent.runner import run_task
 from agent.scripted import ScriptedPolicy
 from drivers.actions import parse_action
 from drivers.settle import SettleConfig
 from tasks.load import load_yaml_task
-from tasks.task import Limits, Task
-from tests.conftest import APPS, SCREEN
+from tasks.task import Task
+
+pytestmark = pytest.mark.slow
 
 OK = {"type": "click", "x": 200, "y": 140}
 FAST = SettleConfig(quiet_s=0.1, timeout_s=2)
@@ -48,7 +49,7 @@ def test_checker_success_ends_the_episode_early(desktop, tk_app, tmp_path):
     task = task_file(tmp_path, tk_app.log, {"contains": '"target": "ok"'})
     policy = script(OK, {"type": "wait", "seconds": 0.1}, {"type": "wait", "seconds": 0.1})
     result, traj, folder = run(task, desktop, policy, tmp_path)
-    assert (result.status, result.score, result.steps) == (loop.SUCCESS, 1.0, 1)
+    assert (result.status, result.score, result.steps) == (status.SUCCESS, 1.0, 1)
     assert traj[0]["score"] == 1.0 and traj[0]["action"] == OK | {"button": "left", "count": 1}
     assert (folder / "result.txt").read_text().strip() == "1.0"
     assert json.loads((folder / "result.json").read_text())["status"] == "success"
@@ -61,7 +62,7 @@ def test_checker_success_ends_the_episode_early(desktop, tk_app, tmp_path):
 def test_done_is_scored_by_the_checker(desktop, tk_app, tmp_path):
     task = task_file(tmp_path, tk_app.log, {"contains": '"target": "cancel"'})
     result, traj, _ = run(task, desktop, script(OK, {"type": "done"}), tmp_path)
-    assert (result.status, result.score) == (loop.DONE, 0.0)
+    assert (result.status, result.score) == (status.DONE, 0.0)
     assert traj[-1]["actions"] == [{"type": "done", "status": "success", "message": None}]
 
 
@@ -72,7 +73,7 @@ def test_a_checker_that_cannot_look_scores_zero_and_says_why(desktop, tk_app, tm
                                 "checker": {"command": "sleep 5", "timeout": 0.2, "equals": "x"}}))
     result, _, folder = run(load_yaml_task(path), desktop, script(OK), tmp_path)
     body = json.loads((folder / "result.json").read_text())
-    assert (result.status, result.score) == (loop.DONE, 0.0)
+    assert (result.status, result.score) == (status.DONE, 0.0)
     assert body["check_error"] == "command timed out after 0.2s: sleep 5"
     assert body["setup_settle_ms"] >= 1000  # after set-up the screen must be still for a second
 
@@ -80,23 +81,23 @@ def test_a_checker_that_cannot_look_scores_zero_and_says_why(desktop, tk_app, tm
 def test_done_without_a_checker_counts_as_solved(desktop, tk_app, tmp_path):
     task = Task(id="no-checker", instruction="Press OK.", domain="tests")
     result, _, _ = run(task, desktop, script(OK), tmp_path)
-    assert (result.status, result.score, result.steps) == (loop.DONE, 1.0, 2)
+    assert (result.status, result.score, result.steps) == (status.DONE, 1.0, 2)
 
 
 def test_infeasible_and_call_user(desktop, tk_app, tmp_path):
     task = Task(id="impossible", instruction="Fly.", domain="tests")
     result, _, _ = run(task, desktop, script({"type": "done", "status": "failure"}), tmp_path)
-    assert (result.status, result.score) == (loop.INFEASIBLE, 0.0)
+    assert (result.status, result.score) == (status.INFEASIBLE, 0.0)
     task = Task(id="ask", instruction="Log in.", domain="tests")
     result, _, _ = run(task, desktop, script({"type": "call_user", "message": "password?"}), tmp_path)
-    assert result.status == loop.CALL_USER
+    assert result.status == status.CALL_USER
 
 
 def test_max_steps(desktop, tk_app, tmp_path):
     task = task_file(tmp_path, tk_app.log, {"contains": "never"}, max_steps=3)
     moves = [{"type": "move", "x": 10 + i, "y": 10} for i in range(10)]
     result, traj, folder = run(task, desktop, script(*moves), tmp_path)
-    assert (result.status, result.steps, len(traj)) == (loop.MAX_STEPS, 3, 3)
+    assert (result.status, result.steps, len(traj)) == (status.MAX_STEPS, 3, 3)
     assert (folder / "result.txt").read_text().strip() == "0.0"
 
 
@@ -104,7 +105,7 @@ def test_stuck_when_the_same_action_changes_nothing(desktop, tk_app, tmp_path):
     task = task_file(tmp_path, tk_app.log, {"contains": "never"}, stuck_repeats=3)
     blank = {"type": "click", "x": 700, "y": 600}  # empty window area: nothing changes
     result, traj, _ = run(task, desktop, script(*[blank] * 6), tmp_path)
-    assert (result.status, result.steps) == (loop.STUCK, 3)
+    assert (result.status, result.steps) == (status.STUCK, 3)
     assert [t["screen_changed"] for t in traj] == [False, False, False]
 
 
@@ -112,7 +113,7 @@ def test_timeout(desktop, tk_app, tmp_path):
     task = task_file(tmp_path, tk_app.log, {"contains": "never"}, max_seconds=0.5)
     waits = [{"type": "wait", "seconds": 0.3}, {"type": "wait", "seconds": 0.31}] * 5
     result, _, _ = run(task, desktop, script(*waits), tmp_path)
-    assert result.status == loop.TIMEOUT and 1 <= result.steps < 10
+    assert result.status == status.TIMEOUT and 1 <= result.steps < 10
 
 
 class Babbler:
@@ -130,7 +131,7 @@ def test_consecutive_format_errors_end_the_episode_and_are_fed_back(desktop, tk_
     task = task_file(tmp_path, tk_app.log, {"contains": "never"}, max_format_errors=3)
     policy = Babbler()
     result, traj, _ = run(task, desktop, policy, tmp_path)
-    assert (result.status, result.steps) == (loop.FORMAT_ERRORS, 3)
+    assert (result.status, result.steps) == (status.FORMAT_ERRORS, 3)
     assert [t["raw"] for t in traj] == ["blah 0", "blah 1", "blah 2"]
     assert policy.seen_errors == [None, "format error: no action found", "format error: no action found"]
 
@@ -145,7 +146,8 @@ class Unreachable:
 def test_a_model_that_cannot_be_asked_ends_with_model_error(desktop, tk_app, tmp_path):
     task = task_file(tmp_path, tk_app.log, {"contains": "never"})
     result, traj, folder = run(task, desktop, Unreachable(), tmp_path)
-    assert (result.status, result.steps, result.score) == (loop.MODEL_ERROR, 0, 0.0)
+    # The step that could not ask the model is recorded, and counted: steps == trajectory lines.
+    assert (result.status, result.steps, result.score) == (status.MODEL_ERROR, 1, 0.0)
     assert traj[0]["error"] == "model error: http://127.0.0.1:9/v1 is unreachable"
     # An outage is not a result: recorded, but not final, so a re-run or a resume does it again.
     assert json.loads((folder / "result.json").read_text())["status"] == "model_error"
@@ -169,10 +171,10 @@ def test_a_refused_action_is_an_observation_not_an_ending(desktop, tk_app, tmp_p
     task = task_file(tmp_path, tk_app.log, {"contains": '"target": "ok"'})
     policy = script({"type": "click", "x": 5000, "y": 10}, OK)
     result, traj, _ = run(task, desktop, policy, tmp_path)
-    assert result.status == loop.SUCCESS and result.steps == 2
+    assert result.status == status.SUCCESS and result.steps == 2
     assert "outside the 1280x800 screen" in traj[0]["error"]
     result, traj, _ = run(task_file(tmp_path, tk_app.log, {"contains": '"target": "ok"'}), desktop, Recovering(), tmp_path)
-    assert result.status == loop.SUCCESS and traj[0]["error"] == "format error: garbled"
+    assert result.status == status.SUCCESS and traj[0]["error"] == "format error: garbled"
 
 
 def _children(pid):

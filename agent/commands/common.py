@@ -55,8 +55,8 @@ def driver_options(f):
 
 def parse_size(text: str, option: str) -> tuple[int, int]:
     """(width, height) of the 'WxH' value of `option`; UserError naming the option and the value
-    when it is not a size an X screen can have (drivers.xvfb.size_problem)."""
-    from drivers.xvfb import size_problem
+    when it is not a size an X screen can have (drivers.desktop.xvfb.size_problem)."""
+    from drivers.desktop.xvfb import size_problem
 
     m = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", text)
     try:
@@ -85,7 +85,7 @@ def open_driver(kind: str, display: str | None, serial: str | None, xvfb: str | 
     size = parse_size(xvfb, "--xvfb") if xvfb else None
     try:
         if size:
-            from drivers.xvfb import VirtualDisplay
+            from drivers.desktop.xvfb import VirtualDisplay
 
             with VirtualDisplay(*size) as vd:
                 os.environ.update(vd.env())
@@ -104,13 +104,12 @@ def open_driver(kind: str, display: str | None, serial: str | None, xvfb: str | 
         raise DriverError(lines[0] if lines else type(exc).__name__) from None
 
 
-def echo_step(record: dict) -> None:
-    """One line per step on stderr, as it happens."""
-    acts = ", ".join(_short(a) for a in record.get("actions") or []) or "-"
-    ms = record.get("ms", {})
-    line = f"step {record['step']:>3}  {acts}"
-    timing = "  ".join(f"{k} {v:.0f}ms" for k, v in ms.items() if v)
-    click.echo(f"{line}  [{timing}]" + (f"  ! {record['error']}" if record.get("error") else ""), err=True)
+def echo_step(step) -> None:
+    """One line per step (an agent.steps.StepResult) on stderr, as it happens."""
+    acts = ", ".join(_short(a.model_dump()) for a in step.actions) or "-"
+    line = f"step {step.index:>3}  {acts}"
+    timing = "  ".join(f"{k} {v:.0f}ms" for k, v in step.ms.items() if v)
+    click.echo(f"{line}  [{timing}]" + (f"  ! {step.error}" if step.error else ""), err=True)
 
 
 def _short(action: dict) -> str:

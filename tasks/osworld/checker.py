@@ -9,8 +9,8 @@ score(ctx) does what OSWorld's `DesktopEnv.evaluate` did:
 4. combine several metrics with `conj`: 'and' (default) is 0 as soon as one is 0, else their
    mean; 'or' is 1 as soon as one is 1, else their maximum.
 A metric or getter that fails counts 0 and its reason is kept; when the final score is 0
-because of such failures, CheckError carries the reasons. `ctx.extra['osworld_metrics']`
-records each metric's score.
+because of such failures, CheckError carries the reasons. `parts(ctx)` gives each metric's
+score of the last scoring (result.json `metrics`).
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ class OsworldChecker:
         return len(self.calls) == 1 and self.calls[0].func == "infeasible"
 
     def score(self, ctx: "TaskContext") -> float:
+        record = ctx.extra["osworld_metrics"] = []  # the metrics of this scoring only
         for step in self.postconfig:
             try:
                 step.run(ctx)
@@ -65,7 +66,6 @@ class OsworldChecker:
             return 0.0
         scores: list[float] = []
         errors: list[str] = []
-        record = ctx.extra["osworld_metrics"] = []  # the metrics of this scoring only
         for call in self.calls:
             try:
                 value = self._run_metric(ctx, call)
@@ -83,6 +83,10 @@ class OsworldChecker:
             scores.append(value)
         final = sum(scores) / len(scores) if self.conj == "and" else max(scores)
         return final if final > 0 else self._zero(errors)
+
+    def parts(self, ctx: "TaskContext") -> list[dict]:
+        """Each metric's score in the last scoring: [{"func", "score"}] (empty for infeasible tasks)."""
+        return [dict(m) for m in ctx.extra.get("osworld_metrics", [])]
 
     def explain(self, ctx: "TaskContext") -> str | None:
         """The metrics of the last scoring that did not give full marks (scoring is not rerun:
