@@ -78,7 +78,8 @@ def test_family_detection_from_names_and_config(tmp_path):
 
 
 def test_tiny_model_run_ends_with_format_errors(checkpoints, desktop, tk_app, tmp_path):
-    policy = build_policy(checkpoints["qwen2_5_vl"], max_pixels=SMALL, max_new_tokens=8)
+    # Unconstrained (tests/test_constrained_tiny.py runs the constrained twin): garbage replies.
+    policy = build_policy(checkpoints["qwen2_5_vl"], max_pixels=SMALL, max_new_tokens=8, constrained=False)
     task = Task(id="tiny", instruction="Press OK.", domain="models", limits=Limits(max_format_errors=3))
     result = run_task(task, desktop, policy, tmp_path / "out", settle_cfg=SettleConfig(quiet_s=0.1, timeout_s=2))
     assert result.status == status.FORMAT_ERRORS and result.score == 0.0

@@ -31,8 +31,9 @@ def test_family_declares_everything(family):
     assert family.coords in typing.get_args(Coords)
     assert family.factor > 0 and 0 < family.min_pixels <= family.suggested_max_pixels <= family.max_pixels
     assert family.history_images >= 1 and family.checkpoints and family.architectures
-    grammar = family.grammar("desktop")  # None until constrained decoding exists
-    assert grammar is None or isinstance(grammar, str)
+    for platform in ("desktop", "android"):  # the grammar of its replies, for constrained decoding
+        grammar = family.grammar(platform, frame_for((1920, 1080), family))
+        assert grammar.matches(family.example_reply) == (platform == "desktop" or family.style == "calls")
 
 
 @pytest.mark.parametrize("family", FAMILY_LIST)

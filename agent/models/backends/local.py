@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +13,11 @@ from drivers.base import require
 from ..families import architecture
 from .base import BackendError, Generation, time_left
 
+if TYPE_CHECKING:
+    from ..grammars import Grammar
+
 _END = ("<|im_end|>", "<|endoftext|>")
+_log = logging.getLogger(__name__)
 
 
 class TransformersOptions(BaseModel):
@@ -36,6 +41,9 @@ class TransformersOptions(BaseModel):
     """Hub revision (branch, tag or commit) to load."""
     trust_remote_code: bool = False
     """Allow code shipped with the checkpoint (not needed for Qwen-VL in recent transformers)."""
+    constrained: bool = True
+    """Constrained decoding: every reply follows the family's grammar, so it always parses
+    (needs llguidance, in the `qwen` extra; without it replies are unconstrained). False turns it off."""
 
 
 class TransformersBackend:
@@ -84,6 +92,8 @@ class TransformersBackend:
         self.processor, self.processor_kind = load_processor(model, self.model_type, **load)
         self.patch_size = int(self.processor.image_processor.patch_size)
         self.factor = self.patch_size * int(self.processor.image_processor.merge_size)
+        self._constrainer = None
+        """The llguidance glue (backends/constrained.py), built on the first constrained reply."""
 
     def _template_messages(self, messages: list[dict]) -> tuple[list[dict], list]:
         """Messages with image placeholders for the chat template, and the images in order."""
@@ -100,9 +110,11 @@ class TransformersBackend:
         return out, images
 
     def generate(self, messages: list[dict], max_new_tokens: int, *,
-                 deadline: float | None = None) -> Generation:
+                 deadline: float | None = None, grammar: "Grammar | None" = None) -> Generation:
         """The model's reply to `messages`, with token counts and the time it took.
 
+        With a `grammar` (and options.constrained, and llguidance installed) every token is one
+        the grammar allows, so the reply matches it unless max_new_tokens or `deadline` cut it.
         Generation stops at `deadline` (transformers' max_time); whatever the processor or
         generate() raise (a bad input, out of memory) becomes one BackendError line.
         """
@@ -124,6 +136,12 @@ class TransformersBackend:
             gen["temperature"] = self.options.temperature
         if (left := time_left(deadline)) is not None:
             gen["max_time"] = left
+        constrainer, processor = self._constrain(grammar), None
+        if constrainer is not None:
+            from transformers import LogitsProcessorList
+
+            processor = constrainer.processor(grammar)
+            gen["logits_processor"] = LogitsProcessorList([processor])
         output = self._generate(inputs, gen)
         prompt_len = int(inputs["input_ids"].shape[1])
         new_tokens = output[0, prompt_len:]
@@ -132,7 +150,28 @@ class TransformersBackend:
         for end in _END:
             reply = reply.split(end)[0] if end == "<|im_end|>" else reply.replace(end, "")
         return Generation(text=reply, prompt_tokens=prompt_len, completion_tokens=int(new_tokens.shape[0]),
-                          latency_ms=round((time.perf_counter() - started) * 1000, 1))
+                          latency_ms=round((time.perf_counter() - started) * 1000, 1),
+                          constrained=processor is not None,
+                          info={"constraint_ms": round(processor.seconds * 1000, 2)} if processor else {})
+
+    def _constrain(self, grammar: "Grammar | None"):
+        """The Constrainer for this reply, or None: no grammar, turned off, or no llguidance
+        (said once, with the install hint)."""
+        if grammar is None or not self.options.constrained:
+            return None
+        if self._constrainer is None:
+            from drivers.base import MissingDependency
+
+            try:
+                from .constrained import Constrainer
+
+                eos = self.model.generation_config.eos_token_id
+                eos_ids = list(eos) if isinstance(eos, (list, tuple)) else [eos]
+                self._constrainer = Constrainer(self.processor.tokenizer, [i for i in eos_ids if i is not None])
+            except MissingDependency as exc:
+                _log.warning("replies are not constrained: %s", exc)
+                self._constrainer = False
+        return self._constrainer or None
 
     def _generate(self, inputs, gen: dict[str, Any]):
         import torch

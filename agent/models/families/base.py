@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from ..grammars import Grammar, Limits
     from ..parsers.styles import ReplyParser
     from ..prompts.chat import PromptBuilder
     from ..resize import Frame
@@ -128,7 +129,12 @@ class Family:
 
         return self.parser.actions(text, Mapper(frame, self.coords), platform, pointer)
 
-    def grammar(self, platform: str) -> str | None:
-        """The grammar of replies this family's parser accepts on `platform`, for constrained
-        decoding; None until constrained decoding exists."""
-        return self.parser.grammar(platform)
+    def grammar(self, platform: str, frame: "Frame | None" = None,
+                limits: "Limits | None" = None) -> "Grammar | None":
+        """The grammar (agent/models/grammars) of replies this family's parser accepts to its prompt
+        on `platform`, for constrained decoding: every action the prompt offers, coordinates
+        within the space of a model that saw `frame` (required for absolute coordinates), free
+        text within `limits` (default: Limits()). None when the reply style has no grammar."""
+        from ..grammars import build
+
+        return build(self, platform, frame, limits)

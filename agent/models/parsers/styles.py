@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..coords import Mapper
+    from ..grammars import Limits
+    from ..grammars.values import Space
+    from ..prompts.chat import PromptBuilder
 
 
 class ReplyParser:
@@ -29,9 +32,9 @@ class ReplyParser:
         mouse is (screen pixels) for a drag given only its end; None leaves x, y None."""
         raise NotImplementedError
 
-    def grammar(self, platform: str) -> str | None:
-        """The grammar of replies this parser accepts on `platform`, for constrained decoding;
-        None until constrained decoding exists."""
+    def grammar(self, prompt: "PromptBuilder", platform: str, space: "Space", limits: "Limits") -> str | None:
+        """A regex of replies this parser accepts (agent/models/grammars) to what `prompt` asks
+        on `platform`, coordinates within `space`, free text within `limits`; None if it has none."""
         return None
 
 
@@ -45,6 +48,11 @@ class ToolCallReplies(ReplyParser):
 
         return parse(text, mapper, pointer, platform)
 
+    def grammar(self, prompt: "PromptBuilder", platform: str, space: "Space", limits: "Limits") -> str | None:
+        from ..grammars.toolcall import reply
+
+        return reply(prompt.system_text(platform, (space.width, space.height)), space, limits.thought, limits.text)
+
 
 class ThoughtActionReplies(ReplyParser):
     """`Thought: ...` then `Action: click(start_box='(x,y)')` and the like, see callstyle.py."""
@@ -56,6 +64,11 @@ class ThoughtActionReplies(ReplyParser):
 
         # These grammars always give a drag both ends: no pointer needed.
         return parse(text, mapper, platform)
+
+    def grammar(self, prompt: "PromptBuilder", platform: str, space: "Space", limits: "Limits") -> str | None:
+        from ..grammars.callstyle import reply
+
+        return reply(prompt.template(platform), space, limits.thought, limits.text)
 
 
 TOOL_CALLS = ToolCallReplies()
