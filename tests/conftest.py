@@ -91,3 +91,73 @@ def model_batch(tmp_path_factory):
     from tests.helpers.batch import run_model_batch
 
     return run_model_batch(tmp_path_factory.mktemp("model"))
+
+
+# ---- a real vLLM server (the `vllm` tests: `pytest -m vllm`, after `bash scripts/vllm_cpu.sh`) ---------
+
+def pytest_collection_modifyitems(config, items):
+    """The `vllm` tests run only when asked for: a -m expression that names vllm (`-m vllm`).
+    Otherwise they are deselected, so `pytest -q` neither starts vLLM nor needs it installed."""
+    if "vllm" in (config.option.markexpr or ""):
+        return
+    chosen = [item for item in items if item.get_closest_marker("vllm") is None]
+    if len(chosen) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("vllm")])
+        items[:] = chosen
+
+
+def _vllm_unavailable(reason: str):
+    """Fail in CI (CI=true: a server that cannot start is a failure there), else skip."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def tiny_served(tmp_path_factory):
+    """build(arch) -> a tiny checkpoint of `arch` that vLLM's CPU kernels serve (head_dim 32),
+    built once per session."""
+    from tests.doubles import tiny_qwen
+    from tests.doubles.vllm_server import INSTALL, vllm_python
+
+    if vllm_python() is None:
+        _vllm_unavailable(f"vLLM is not installed: run `{INSTALL}` (about 2-5 minutes, 3.5 GB)")
+    folder, built = tmp_path_factory.mktemp("served-models"), {}
+
+    def build(arch: str):
+        if arch not in built:
+            built[arch] = tiny_qwen.build(folder, arch, hidden_size=128, max_positions=32768)
+        return built[arch]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def start_vllm(tiny_served, tmp_path_factory):
+    """start(arch, **VllmServer options) -> a started VllmServer of a tiny `arch` checkpoint;
+    every server started is stopped at the end of the session (or earlier by its user)."""
+    from tests.doubles.vllm_server import VllmServer, VllmStartError
+
+    servers, logs = [], tmp_path_factory.mktemp("vllm-logs")
+
+    def start(arch: str = "qwen2_5_vl", **options):
+        server = VllmServer(tiny_served(arch), log=logs / f"{arch}-{len(servers)}.log", **options)
+        servers.append(server)
+        try:
+            return server.start()
+        except VllmStartError as exc:  # installed but not starting: a failure, locally too
+            pytest.fail(str(exc), pytrace=False)
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def vllm_qwen25(start_vllm):
+    """A vLLM server of a tiny Qwen2.5-VL checkpoint, as docs/models.md deploys one for us: two
+    images a prompt, a 16k context, and its max_pixels set (VLLM_MAX_PIXELS) to what the client
+    will send. Tests that stop it start it again."""
+    from tests.helpers.vllm import VLLM_MAX_PIXELS
+
+    return start_vllm("qwen2_5_vl", images=2, max_model_len=16384, max_pixels=VLLM_MAX_PIXELS)

@@ -40,7 +40,7 @@ def _model_options(f):
         ("--min-pixels", dict(type=int, help="Smallest image area the model sees.")),
         ("--max-pixels", dict(type=int, help="Largest image area the model sees.")),
         ("--history-images", dict(type=int, help="How many recent screenshots the model sees.")),
-        ("--max-new-tokens", dict(type=int, help="Longest reply the model may write.")),
+        ("--max-new-tokens", dict(type=int, help="Longest reply the model may write, in tokens (default 1024).")),
     ]):
         f = click.option(name, default=None, **kw)(f)
     return f

@@ -91,10 +91,10 @@ def parse_model_options(pairs: tuple[str, ...]) -> dict:
 @click.option("--min-pixels", type=int, default=None, help="Smallest image area the model sees.")
 @click.option("--max-pixels", type=int, default=None, help="Largest image area the model sees.")
 @click.option("--history-images", type=int, default=None, help="How many recent screenshots the model sees.")
-@click.option("--max-new-tokens", type=int, default=None, help="Longest reply the model may write.")
+@click.option("--max-new-tokens", type=int, default=None, help="Longest reply the model may write, in tokens (default 1024; a constrained reply sizes its free text to it).")
 @click.option("--model-option", "model_options", multiple=True, metavar="KEY=VALUE",
               help="Backend option, repeatable: dtype, device_map, attn_implementation, quantization, "
-                   "timeout_s, retries, image_format, ... (see docs/models.md).")
+                   "timeout_s, patience_s, image_format, check_resize, ... (see docs/models.md).")
 @click.option("--max-steps", type=int, default=None, help="Most steps before giving up (default: the task's, else 30).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("runs"), show_default=True,
               help="Results folder: OUT/<domain>/<task_id>/.")

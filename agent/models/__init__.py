@@ -13,18 +13,16 @@ from typing import Any
 
 from .families import FAMILIES, FAMILY_NAMES, Family, get_family
 
-_OPENAI_KEYS = {"timeout_s", "connect_timeout_s", "retries", "backoff_s", "image_format", "jpeg_quality",
-                "temperature", "extra_body"}
-
-
 def build_policy(model: str, *, backend: str = "transformers", family: str | None = None,
                  base_url: str | None = None, api_key: str | None = None, min_pixels: int | None = None,
                  max_pixels: int | None = None, history_images: int | None = None, platform: str = "desktop",
-                 max_new_tokens: int = 512, language: str = "English", **backend_options: Any):
+                 max_new_tokens: int = 1024, language: str = "English", resampler: str = "auto",
+                 **backend_options: Any):
     """A ModelPolicy for `model` (hub id, local folder, or the served model's name for openai).
 
     The family is detected from the checkpoint's model_type and name hints unless given;
-    `history_images` defaults to the family's window.
+    `history_images` defaults to the family's window; `resampler` ("auto", "pil", "vips") is
+    whose bicubic makes the model's image (PolicyConfig.resampler).
     `backend_options` are TransformersOptions fields (dtype, device_map, attn_implementation,
     quantization, ...) or OpenAIOptions fields (timeout_s, retries, backoff_s, image_format, ...).
     Raises ValueError for bad options or an undetectable family, BackendError when the model
@@ -45,7 +43,9 @@ def build_policy(model: str, *, backend: str = "transformers", family: str | Non
             options["base_url"] = base_url
         if api_key:
             options["api_key"] = api_key
-        unknown = set(options) - _OPENAI_KEYS - {"base_url", "api_key"}
+        from .backends.openai_compat import OpenAIOptions  # light: httpx is imported when it is built
+
+        unknown = set(options) - set(OpenAIOptions.model_fields)
         if unknown:
             raise ValueError(f"options not understood by the openai backend: {', '.join(sorted(unknown))}")
         # Check the family before any connection: a wrong name should fail fast.
@@ -53,7 +53,8 @@ def build_policy(model: str, *, backend: str = "transformers", family: str | Non
     the_backend = make_backend(backend, model, options)
     family = family or detect_family(model, getattr(the_backend, "model_type", None))
     config = PolicyConfig(family=family, platform=platform, min_pixels=min_pixels, max_pixels=max_pixels,
-                          history_images=history_images, max_new_tokens=max_new_tokens, language=language)
+                          history_images=history_images, max_new_tokens=max_new_tokens, language=language,
+                          resampler=resampler)
     return ModelPolicy(the_backend, config)
 
 

@@ -33,7 +33,7 @@ def decode_images(message: dict) -> list[Image.Image]:
 
 class ChatServer:
     """`with ChatServer(reply) as server:` then point a client at `server.url`; `server.requests`
-    holds every request body received, in order."""
+    holds every chat-completions request body received, in order (other paths get a 404)."""
 
     def __init__(self, reply: Reply, delay_s: float = 0.0):
         self.reply, self.delay_s = reply, delay_s
@@ -46,11 +46,11 @@ class ChatServer:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if self.path.rstrip("/") != "/v1/chat/completions":  # e.g. vLLM's /tokenize
+                    return self._send(404, json.dumps({"error": "not found"}), {})
                 server.requests.append(body)
                 if server.delay_s:
                     threading.Event().wait(server.delay_s)
-                if self.path.rstrip("/") != "/v1/chat/completions":
-                    return self._send(404, json.dumps({"error": "not found"}), {})
                 users = [m for m in body["messages"] if m["role"] == "user"]
                 result = server.reply(body, decode_images(users[-1]) if users else [])
                 if isinstance(result, tuple):

@@ -54,11 +54,14 @@ def build_tokenizer():
     return fast
 
 
-def build(out: str | Path, arch: str = "qwen2_5_vl", name_hint: str = "") -> Path:
+def build(out: str | Path, arch: str = "qwen2_5_vl", name_hint: str = "", *, hidden_size: int = 64,
+          max_positions: int = 4096) -> Path:
     """Write a tiny checkpoint of `arch` (qwen2_vl, qwen2_5_vl, qwen3_vl) under `out`; return its path.
 
     `name_hint` is appended to the folder name (e.g. "UI-TARS-1.5") so family detection by name
-    can be exercised.
+    can be exercised. The text model has 4 heads of `hidden_size / 4`: vLLM's CPU attention needs
+    head_dim 32, 64, ... (hidden_size 128, see tests/doubles/vllm_server.py), and its
+    --max-model-len may not exceed `max_positions`.
     """
     import json
 
@@ -69,23 +72,25 @@ def build(out: str | Path, arch: str = "qwen2_5_vl", name_hint: str = "") -> Pat
     path = Path(out) / (f"tiny-{arch}" + (f"-{name_hint}" if name_hint else ""))
     tok = build_tokenizer()
     ids = {t: tok.convert_tokens_to_ids(t) for t in SPECIAL}
-    text = dict(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096,
+    head_dim = hidden_size // 4
+    text = dict(vocab_size=len(tok), hidden_size=hidden_size, intermediate_size=2 * hidden_size, num_hidden_layers=2,
+                num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=max_positions,
                 bos_token_id=ids["<|endoftext|>"], eos_token_id=ids["<|im_end|>"],
                 pad_token_id=ids["<|endoftext|>"])
-    # mrope_section must sum to head_dim / 2 (64 / 4 heads = 16 -> 8).
-    rope = {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3]}
+    # mrope_section must sum to head_dim / 2 (64 / 4 heads = 16 -> 8: [2, 3, 3]).
+    eighth = head_dim // 16
+    rope = {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2 * eighth, 3 * eighth, 3 * eighth]}
     if arch == "qwen3_vl":
-        text.update(head_dim=16, rope_parameters={**rope, "mrope_interleaved": True})
+        text.update(head_dim=head_dim, rope_parameters={**rope, "mrope_interleaved": True})
         vision = dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, patch_size=patch,
-                      out_hidden_size=64, num_position_embeddings=64, deepstack_visual_indexes=[1])
+                      out_hidden_size=hidden_size, num_position_embeddings=64, deepstack_visual_indexes=[1])
     elif arch == "qwen2_5_vl":
         text.update(rope_parameters=rope)
         vision = dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, patch_size=patch,
-                      out_hidden_size=64, window_size=112, fullatt_block_indexes=[1])
+                      out_hidden_size=hidden_size, window_size=112, fullatt_block_indexes=[1])
     else:
         text.update(rope_parameters=rope)
-        vision = dict(depth=2, embed_dim=32, hidden_size=64, num_heads=2, patch_size=patch)
+        vision = dict(depth=2, embed_dim=32, hidden_size=hidden_size, num_heads=2, patch_size=patch)
     config = getattr(transformers, config_cls)(
         text_config=text, vision_config=vision, image_token_id=ids["<|image_pad|>"],
         video_token_id=ids["<|video_pad|>"], vision_start_token_id=ids["<|vision_start|>"],
