@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from drivers.actions import Answer, CallUser, Done, Wait
 from drivers.base import ActionRefused, DriverError
@@ -70,6 +70,10 @@ class GuiEnv:
         """How the current episode ended, once it has."""
         self.deadline = float("inf")
         """The episode's time limit as a time.monotonic() value; policies get it every step."""
+        self.prefetch: Callable[["Image"], None] | None = None
+        """Told of a screenshot that is about to be the next observation, while the screen's
+        quiet time is still being confirmed (drivers.settle's on_quiet): the loop sets the
+        policy's prefetch here, which prepares the image for the model meanwhile."""
         self._ctx: TaskContext | None = None
         self._scratch: Path | None = None
 
@@ -156,7 +160,7 @@ class GuiEnv:
         if error is None:
             status, error = self._act(actions, ms)
         t = time.monotonic()  # settle after a format error too: the screen may still be moving
-        settled = settle(self.driver.screenshot, self._frame, self.settle_cfg)
+        settled = settle(self.driver.screenshot, self._frame, self.settle_cfg, on_quiet=self.prefetch)
         ms["settle"] = round((time.monotonic() - t) * 1000, 1)
         if self.task.checker is not None and self.task.limits.check_every_step and status is None:
             t = time.monotonic()

@@ -35,6 +35,7 @@ def run_episode(env: "GuiEnv", policy: "Policy", task: "Task", *, meta: dict | N
         screenshot = env.reset(task, meta=meta)
         if callable(getattr(policy, "reset", None)):
             policy.reset()
+        env.prefetch = getattr(policy, "prefetch", None)  # work on the next screenshot while it settles
         while True:
             result = env.step(ask(policy, task.instruction, screenshot, env.history, env.deadline))
             if on_step is not None:

@@ -50,15 +50,19 @@ def changed_pixels(a: "Image", b: "Image") -> int:
     return int(np.count_nonzero((x != y).any(axis=1)))
 
 
-def settle(grab: Callable[[], "Image"], before: "Image | None", cfg: SettleConfig | None = None) -> Settled:
+def settle(grab: Callable[[], "Image"], before: "Image | None", cfg: SettleConfig | None = None,
+           on_quiet: Callable[["Image"], None] | None = None) -> Settled:
     """Capture until `cfg.quiet_s` passes with no change beyond `cfg.noise_px`, or the timeout.
 
-    `before` is the screen before the action; it decides `changed`.
+    `before` is the screen before the action; it decides `changed`. The settled frame is the
+    first capture of the quiet time (later ones differ from it by noise at most), and
+    `on_quiet(frame)` is told about it as soon as one more capture agrees with it: work on
+    the frame the caller is about to get can start while the quiet time is still confirmed.
     """
     cfg = cfg or SettleConfig()
     start = time.monotonic()
     frame = grab()
-    last_change = start
+    last_change, told = start, False
     while True:
         now = time.monotonic()
         if now - last_change >= cfg.quiet_s:
@@ -70,7 +74,9 @@ def settle(grab: Callable[[], "Image"], before: "Image | None", cfg: SettleConfi
         time.sleep(cfg.poll_s)
         nxt = grab()
         if changed_pixels(frame, nxt) > cfg.noise_px:
-            last_change = time.monotonic()
-        frame = nxt
+            last_change, frame, told = time.monotonic(), nxt, False
+        elif not told and on_quiet is not None:
+            on_quiet(frame)
+            told = True
     changed = before is None or changed_pixels(before, frame) > cfg.noise_px
     return Settled(frame=frame, ms=(time.monotonic() - start) * 1000, changed=changed, timed_out=timed_out)

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   xvfb xdotool xclip x11-utils openbox   # virtual displays, window queries, clipboard, a light WM
+  scrot                                  # pyautogui.screenshot, the baseline of bench/step_overhead.py
   tmux                                   # terminals whose output OSWorld checkers read
   mousepad                               # the text editor the examples and tests drive
   chromium                               # browser tasks, and rendering the HTML report in tests

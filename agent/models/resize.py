@@ -115,15 +115,16 @@ class Frame:
 
 
 def fit(screenshot: "Image", family: Family, min_pixels: int | None = None,
-        max_pixels: int | None = None) -> tuple["Image", Frame]:
-    """Resize `screenshot` once to the family's model size; return the RGB image and its Frame."""
-    from PIL import Image as PILImage
+        max_pixels: int | None = None, resampler: str = "auto") -> tuple["Image", Frame]:
+    """Resize `screenshot` once to the family's model size; return the RGB image and its Frame.
+
+    Bicubic, as the Qwen image processors resample; `resampler` says whose ("auto", "pil",
+    "vips": agent/models/resample.py). The image always has exactly the Frame's model size."""
+    from .resample import resample
 
     image = screenshot if screenshot.mode == "RGB" else screenshot.convert("RGB")
     size = model_size(image.width, image.height, family, min_pixels, max_pixels)
-    if size != image.size:
-        # Bicubic, as the Qwen image processors resample.
-        image = image.resize(size, PILImage.Resampling.BICUBIC)
+    image = resample(image, size, resampler)
     return image, Frame(screen=screenshot.size, model=size)
 
 
