@@ -1,4 +1,4 @@
-"""Metrics over PDFs, archives and code: pypdf for text, the standard library for archives,
+"""Metrics over PDFs, archives and code: PyMuPDF for text (as OSWorld extracts it), the standard library for archives,
 a child Python process for test suites (a task's test code never runs inside the agent)."""
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from .rules import fuzz_ratio
 
 
 def pdf_text(path: str) -> str:
-    """All text of a PDF, page after page, stripped."""
-    from pypdf import PdfReader
+    """All text of a PDF, page after page, stripped. PyMuPDF, as OSWorld's compare_pdfs: the
+    extractor decides the score (pypdf joins pages and lines differently)."""
+    import pymupdf
 
-    return "".join(page.extract_text() or "" for page in PdfReader(path).pages).strip()
+    with pymupdf.open(path) as doc:
+        return "".join(page.get_text() for page in doc).strip()
 
 
 def compare_pdfs(result: Any, expected: Any) -> float:
@@ -37,7 +39,7 @@ def compare_pdfs(result: Any, expected: Any) -> float:
             continue
         try:
             total += fuzz_ratio(pdf_text(a), pdf_text(b)) / 100.0
-        except Exception:  # pypdf raises many kinds on a damaged file; it scores 0
+        except Exception:  # PyMuPDF raises many kinds on a damaged file; it scores 0 (as OSWorld)
             continue
     return total / len(expected)
 
@@ -61,9 +63,10 @@ _ARCHIVE_COMPARERS = {
 
 def compare_archive(result: str | None, expected: str, file_path: str = "", file_type: str = "text",
                     **options: Any) -> float:
-    """Unpack both archives; the file names under `file_path` must be the same, and the score
-    is the mean of comparing each pair with the `file_type` metric (text, pdf, docx, ppt,
-    image, csv, table), the remaining options passed on."""
+    """Unpack both archives; the entries under `file_path` must have the same names, and the
+    score is the mean of comparing each pair with the `file_type` metric (text, pdf, docx,
+    ppt, image, csv, table), the remaining options passed on. No entries, or a folder among
+    them, scores 0."""
     import importlib
 
     if not result or not os.path.isfile(result):
@@ -85,8 +88,10 @@ def compare_archive(result: str | None, expected: str, file_path: str = "", file
         return 0.0
     if names[0] != names[1]:
         return 0.0
-    if not names[0]:
-        return 1.0
+    # OSWorld's compare_archive divides by the number of entries and hands each entry, a
+    # folder too, to the file metric: an empty archive or a sub-folder raises there, never a pass.
+    if not names[0] or any(os.path.isdir(os.path.join(f, n)) for f in folders for n in names[0]):
+        return 0.0
     module, func = _ARCHIVE_COMPARERS[file_type].split(":")
     compare = getattr(importlib.import_module(f"{__package__}.{module}"), func)
     scores = [compare(os.path.join(folders[0], n), os.path.join(folders[1], n), **options) for n in names[0]]

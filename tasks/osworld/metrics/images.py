@@ -251,7 +251,9 @@ def check_green_background(result: str | None, expected: str | None) -> float:
 
 def check_triangle_position(result: str | None) -> float:
     """1 when the shape in the image's second most common colour has its centroid within 5%
-    of the image's centre (per axis)."""
+    of the image's centre (per axis). OSWorld's comment says the same, but its code sorts the
+    counts ascending and takes the second *least* common colour (with two colours, the
+    background's): a deliberate difference, listed in docs/osworld.md."""
     import numpy as np
 
     img = _open(result)

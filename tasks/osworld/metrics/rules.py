@@ -7,6 +7,12 @@ import re
 from functools import reduce
 from typing import Any
 
+class Unscorable(ValueError):
+    """Input on which OSWorld's own metric raises. OSWorld's run loop then records no score
+    for the example (it stays unfinished and fails again on a rerun), so it can never pass:
+    the metric that raises this scores 0.0."""
+
+
 _COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
             "gt": operator.gt, "ge": operator.ge}
 

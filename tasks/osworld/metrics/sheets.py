@@ -13,6 +13,8 @@ from functools import cached_property
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from .rules import Unscorable
+
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -112,9 +114,11 @@ class Book:
 
 
 def _title_text(title) -> str | None:
+    """The first run of the first paragraph, as OSWorld's load_charts reads a title: a title
+    split across runs ('Sales ' + bold '2024') compares by its first run only."""
     try:
-        return "".join(r.t for p in title.tx.rich.p for r in (p.r or []))
-    except AttributeError:
+        return title.tx.rich.p[0].r[0].t
+    except (AttributeError, IndexError, TypeError):
         return None
 
 
@@ -135,12 +139,17 @@ def charts(ws, props: list[str]) -> dict[str, dict]:
                 info[p] = ch.legend.position if ch.legend is not None else None
             elif p == "anchor":
                 a = ch.anchor
-                info[p] = [getattr(a, "editAs", None), a._from.col, a._from.row, a.to.col, a.to.row] \
-                    if hasattr(a, "to") else None
+                # OSWorld's load_charts lists the end row twice and never the start row: two
+                # charts of the same size whose tops differ compare equal there, and here.
+                if not hasattr(a, "editAs"):  # a one-cell anchor (openpyxl's): OSWorld raises
+                    raise Unscorable("chart anchor asked of a one-cell anchored chart")
+                info[p] = [a.editAs, a._from.col, a.to.row, a.to.col, a.to.row]
             elif p == "type":
                 info[p] = ch.tagname
             elif p == "direction":
-                info[p] = getattr(ch, "barDir", None)
+                if not hasattr(ch, "barDir"):  # OSWorld reads ch.barDir and raises on other charts
+                    raise Unscorable(f"chart direction asked of a {ch.tagname}")
+                info[p] = ch.barDir
             elif p in ("xtitle", "ytitle", "ztitle"):
                 axis = getattr(ch, f"{p[0]}_axis", None)
                 info[p] = _title_text(axis.title) if axis is not None and axis.title is not None else None
@@ -199,15 +208,10 @@ def pivots(ws, props: list[str]) -> dict[str, dict]:
     return out
 
 
-def freeze_key(ws) -> tuple:
-    """What a frozen pane is, independent of where the sheet is scrolled."""
-    pane = ws.sheet_view.pane
-    if pane is None:
-        return ("none",)
-    xs, ys = int(pane.xSplit or 0), int(pane.ySplit or 0)
-    if (pane.state or "").lower() in ("frozen", "frozensplit"):
-        return ("frozen", xs, ys)
-    return ("other", xs, ys, pane.topLeftCell)
+def freeze_key(ws) -> str | None:
+    """The pane's top-left cell (openpyxl's `freeze_panes`), which is what OSWorld's freeze
+    rule compares: two sheets frozen at B2 agree whatever their split or scroll state."""
+    return ws.freeze_panes
 
 
 def dimensions(ws, obj: str, props: list[str]) -> dict:

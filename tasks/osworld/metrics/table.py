@@ -14,9 +14,14 @@ import zipfile
 from typing import Any, Callable
 from xml.etree import ElementTree as ET
 
-from .rules import fuzz_ratio, match_rule
+from .rules import Unscorable, fuzz_ratio, match_rule
 from .sheet_styles import cell_style, sheet_styles
 from .sheets import Book, charts, dimensions, freeze_key, pivots
+
+
+# UTF-8 first, as OSWorld's _safe_read_file: a byte-order mark stays part of the first line,
+# so a CSV saved with one matches only another saved with one. latin-1 accepts any bytes.
+_ENCODINGS = ("utf-8", "latin-1")
 
 
 def _first(x: Any) -> Any:
@@ -59,7 +64,7 @@ def _sheet_data(pair: _Pair, r: dict) -> bool:
 
 def _printed(book: Book, name: str) -> list[str] | None:
     csv_path = f"{os.path.splitext(book.path)[0]}-{name}.csv"
-    for encoding in ("utf-8-sig", "latin-1"):
+    for encoding in _ENCODINGS:
         try:
             with open(csv_path, encoding=encoding) as f:
                 lines = [line.strip() for line in f.read().splitlines()]
@@ -200,13 +205,16 @@ def compare_table(result: Any, expected: Any = None, rules: list[dict] = (), **_
     for r in rules:
         if r["type"] not in RULES:
             raise ValueError(f"compare_table: rule type {r['type']!r} is not supported")
-        if not RULES[r["type"]](pair, r):
+        try:
+            if not RULES[r["type"]](pair, r):
+                return 0.0
+        except Unscorable:
             return 0.0
     return 1.0
 
 
 def _lines(path: str) -> list[str]:
-    for encoding in ("utf-8-sig", "latin-1"):
+    for encoding in _ENCODINGS:
         try:
             with open(path, encoding=encoding) as f:
                 return f.read().splitlines()

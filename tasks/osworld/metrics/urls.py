@@ -7,22 +7,22 @@ from itertools import product
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
-# Second-level labels under a country code that belong to the public suffix (example.co.uk).
-_SLD = {"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"}
+_EXTRACT = None
 
 
-def _site(host: str) -> str:
-    """The host without 'www' and without its public suffix: 'www.airbnb.com.sg' -> 'airbnb'.
-    (A small rule in place of the public suffix list: the last label, and a second-level
-    label such as 'co' or 'com' in front of a two-letter country code.)"""
-    labels = host.lower().strip(".").split(".")
-    if labels and labels[0] == "www":
-        labels = labels[1:]
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SLD:
-        labels = labels[:-2]
-    elif len(labels) >= 2:
-        labels = labels[:-1]
-    return ".".join(labels)
+def _site(netloc: str) -> str:
+    """The host as OSWorld's compare_urls keeps it: tldextract's subdomain and domain, 'www'
+    and the public suffix dropped ('www.airbnb.com.sg' -> 'airbnb'). tldextract's bundled
+    suffix list, never fetched: scores must not depend on the network. An IP address is its
+    own domain; a port is dropped."""
+    global _EXTRACT
+    if _EXTRACT is None:
+        from drivers.base import require
+
+        _EXTRACT = require("tldextract", "osworld").TLDExtract(suffix_list_urls=(), cache_dir=None)
+    parts = _EXTRACT(netloc.lower())
+    sub = "" if parts.subdomain == "www" else parts.subdomain
+    return f"{sub}.{parts.domain}" if sub else parts.domain
 
 
 def normalise_url(url: str, full: bool = True) -> str:
