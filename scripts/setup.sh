@@ -8,6 +8,7 @@ APT_PACKAGES=(
   xvfb xdotool xclip x11-utils openbox   # virtual displays, window queries, clipboard, a light WM
   scrot                                  # pyautogui.screenshot, the baseline of bench/step_overhead.py
   tmux                                   # terminals whose output OSWorld checkers read
+  dbus-daemon at-spi2-core               # the accessibility tree OSWorld checkers read
   mousepad                               # the text editor the examples and tests drive
   chromium                               # browser tasks, and rendering the HTML report in tests
   libreoffice-calc libreoffice-writer    # office tasks of the suites

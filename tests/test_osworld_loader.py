@@ -130,7 +130,7 @@ def test_string_true_for_shell_is_accepted_as_osworld_read_it(tmp_path):
 
 def test_unsupported_features_are_listed_not_errors(tmp_path):
     data = task_dict("u", func=["exact_match", "no_such_metric", "compare_table"],
-                     result=[{"type": "rule", "rules": {}}, {"type": "accessibility_tree"},
+                     result=[{"type": "rule", "rules": {}}, {"type": "googledrive_file"},
                              {"type": "vm_file", "path": "/home/user/a.xlsx", "dest": "a.xlsx"}],
                      expected=[{"type": "rule", "rules": {"expected": 1}}, None, None],
                      options=[{}, {}, {"rules": [{"type": "sparkline_magic"}, {"type": "sheet_data"}]}])
@@ -138,7 +138,7 @@ def test_unsupported_features_are_listed_not_errors(tmp_path):
                       {"type": "execute", "parameters": {"command": "echo {CLIENT_PASSWORD} | sudo -S true",
                                                          "shell": True}}]
     [task] = load_osworld(write_json(tmp_path / "t.json", data))
-    assert task.unsupported == ["config:googledrive", "config:sudo", "getter:accessibility_tree",
+    assert task.unsupported == ["config:googledrive", "config:sudo", "getter:googledrive_file",
                                 "metric:compare_table/sparkline_magic", "metric:no_such_metric"]
 
 

@@ -8,14 +8,13 @@ its file's folder.
 Every file is checked (schema.py); mistakes are collected as 'file: field: why' lines. A task
 that names a set-up step, getter or metric this tool does not implement still loads, with
 'config:<type>', 'getter:<type>' or 'metric:<name>' in `Task.unsupported`; so does a task
-whose commands use sudo ('config:sudo'): workers share one machine, so a task may not change
-it for everyone.
+whose commands use sudo in a way sudo.py cannot make safe ('config:sudo'): workers share one
+machine, so a task may not change it for everyone.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,9 +23,9 @@ from ..task import Limits, Task, TaskFileError
 from .checker import MetricCall, OsworldChecker
 from .registry import GETTERS, METRICS, SPECIAL_METRICS, metric_problems
 from .schema import problems as schema_problems
-from .steps import STEPS, PrepareHome, RequireResources
-
-_SUDO = re.compile(r"(^|[\s;&|(])sudo(\s|$)")
+from .steps import EMPTY_HISTORY_URL, STEPS, AccessibilityBus, PrepareHome, RequireResources
+from .sudo import plan as plan_sudo
+from .sudo import uses_sudo
 
 
 @dataclass
@@ -129,7 +128,11 @@ def build_task(data: dict, domain: str, file: Path | str | None = None) -> Task:
                 continue
             if step["type"] == "download":
                 resources.extend(f["url"] for f in step["parameters"]["files"])
-            if step["type"] in ("launch", "execute", "command") and _uses_sudo(step["parameters"]["command"]):
+            if step["type"] == "update_browse_history":
+                resources.append(EMPTY_HISTORY_URL)
+            command = step["parameters"].get("command")
+            if step["type"] in ("launch", "execute", "command") and uses_sudo(command) and (
+                    step["type"] == "launch" or plan_sudo(command) is None):
                 unsupported.add("config:sudo")
             out.append(cls(dict(step["parameters"])))
         return out
@@ -159,6 +162,8 @@ def build_task(data: dict, domain: str, file: Path | str | None = None) -> Task:
         calls.append(MetricCall(func, result or None, expected or None, dict(opts)))
     resources = list(dict.fromkeys(resources))
     prelude = [PrepareHome(), RequireResources({"urls": resources})]
+    if any(g and g.get("type") == "accessibility_tree" for g in results + expecteds):
+        prelude.append(AccessibilityBus())  # before any app starts
     return Task(
         id=data["id"], instruction=data["instruction"], domain=domain, platform="desktop",
         setup=prelude + setup,
@@ -171,7 +176,3 @@ def build_task(data: dict, domain: str, file: Path | str | None = None) -> Task:
               "resources": resources, "infeasible": funcs == ["infeasible"]},
     )
 
-
-def _uses_sudo(command: Any) -> bool:
-    text = command if isinstance(command, str) else " ".join(command)
-    return bool(_SUDO.search(text))

@@ -22,6 +22,12 @@ GETTERS: dict[str, str] = {
         "active_tab_info", "active_url_from_accessTree", "active_tab_url_parse", "url_dashPart")},
     **{n: f"getters.apps:{n}" for n in ("vlc_config", "gimp_config_file", "vscode_config",
                                         "default_video_player")},
+    "rule_relativeTime": "getters.dates:rule_relativeTime",
+    "accessibility_tree": "getters.a11y:accessibility_tree",
+    **{n: f"getters.pages:{n}" for n in ("active_tab_html_parse", "url_path_parse", "page_info",
+                                         "pdf_from_url", "info_from_website")},
+    **{n: f"getters.slides:{n}" for n in ("audio_in_slide", "background_image_in_slide")},
+    **{n: f"getters.desktop:{n}" for n in ("shortcuts_on_desktop", "vm_wallpaper", "vlc_playing_info")},
 }
 """Getter type -> implementation."""
 
@@ -62,6 +68,10 @@ _METRIC_MODULES: dict[str, tuple[str, ...]] = {
              "is_expected_tabs", "is_expected_search_query", "is_expected_bookmarks",
              "is_expected_installed_extensions", "is_cookie_deleted", "check_history_deleted",
              "check_font_size"),
+    "media": ("compare_audios", "compare_videos", "compare_pdf_images", "check_mp3_meta", "is_vlc_playing"),
+    "markup": ("compare_htmls", "compare_epub"),
+    "slides_extra": ("check_image_stretch_and_center", "check_page_number_colors"),
+    "desktop": ("check_accessibility_tree", "check_left_panel", "is_shortcut_on_desktop", "is_added_to_steam_cart"),
 }
 
 METRICS: dict[str, str] = {name: f"metrics.{module}:{name}"

@@ -98,6 +98,16 @@ def _step_parameters(kind: str, p: dict, f: str, bad) -> None:
             bad(f"{f}.window_name", "required, a non-empty string")
         _bool(p, "strict", f, bad)
         _bool(p, "by_class", f, bad)
+    elif kind == "update_browse_history":
+        visits = p.get("history")
+        if not isinstance(visits, list):
+            bad(f"{f}.history", "required, a list of {url, title, visit_time_from_now_in_seconds}")
+            return
+        for j, item in enumerate(visits):
+            ok = isinstance(item, dict) and isinstance(item.get("url"), str) and isinstance(item.get("title"), str)
+            seconds = item.get("visit_time_from_now_in_seconds") if isinstance(item, dict) else None
+            if not ok or not isinstance(seconds, Real) or isinstance(seconds, bool):
+                bad(f"{f}.history[{j}]", "an object with url, title (strings), visit_time_from_now_in_seconds (number)")
     elif kind in ("chrome_open_tabs", "chrome_close_tabs"):
         key = "urls_to_open" if kind == "chrome_open_tabs" else "urls_to_close"
         urls = p.get(key)

@@ -8,15 +8,18 @@ missing from the cache, or a file that opens no window is.
 
 from __future__ import annotations
 
+import re
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..home import prepare_home
 from ..task import MissingResource, SetupError
-from . import chrome, procs, windows
+from . import chrome, procs, sudo, windows
 from .cache import find_cached
 from .paths import (OutsideTaskFolder, as_bool, eval_path, note, prepare_argv, prepare_shell, split_command, task_home,
                     vm_path, writable_vm_path)
@@ -90,7 +93,28 @@ class Download(OsStep):
             note(ctx, f"download {url} -> {target}")
 
 
+def _without_sudo(params: dict) -> dict:
+    """`params` with its sudo parts replaced (see sudo.py); SetupError when a package they
+    install is not on this machine, or a sudo part has no safe meaning."""
+    if not sudo.uses_sudo(params["command"]):
+        return params
+    found = sudo.plan(params["command"])
+    if found is None:
+        raise SetupError(f"sudo in {params['command']!r}: only package installs, mkdir/touch in HOME and su "
+                         "are run here (workers share the machine)")
+    absent = sudo.missing_debs(found.debs)
+    if absent:
+        raise SetupError(f"the task installs {', '.join(absent)} as root; install it on this machine first "
+                         f"(apt-get install {' '.join(absent)})")
+    absent = sudo.missing_pips(found.pips, sys.executable)
+    if absent:
+        raise SetupError(f"the task installs the Python package {', '.join(absent)} as root; install it first "
+                         f"({sys.executable} -m pip install {' '.join(absent)})")
+    return {**params, "command": found.command}
+
+
 def _argv_or_shell(ctx, params) -> tuple[list[str] | str, bool]:
+    params = _without_sudo(params)
     command, shell = split_command(params["command"], params.get("shell", False))
     if shell:
         return prepare_shell(ctx, command), True
@@ -106,6 +130,28 @@ def _scoped_kill(ctx, command, shell) -> bool:
     return True
 
 
+_VLC_SHELL = re.compile(r"^(\s*(?:\w+=\S*\s+)*)(vlc)(?=\s|$)")
+
+
+def _with_vlc_web(ctx, command, shell):
+    """A VLC launch with VLC's web interface on this task's own port, which the
+    vlc_playing_info getter reads (OSWorld's VM turned it on in vlcrc, on a fixed port)."""
+    from .getters.desktop import VLC_PASSWORD, vlc_port
+
+    if shell:
+        if not _VLC_SHELL.match(command):
+            return command
+        flags = " ".join(_vlc_flags(vlc_port(ctx), VLC_PASSWORD))
+        return _VLC_SHELL.sub(lambda m: f"{m.group(1)}{m.group(2)} {flags}", command, count=1)
+    if command and Path(command[0]).name == "vlc":
+        return [command[0], *_vlc_flags(vlc_port(ctx), VLC_PASSWORD), *command[1:]]
+    return command
+
+
+def _vlc_flags(port: int, password: str) -> list[str]:
+    return ["--extraintf=http", "--http-host=127.0.0.1", f"--http-port={port}", f"--http-password={password}"]
+
+
 @dataclass
 class Launch(OsStep):
     """Start a program in the background. params: {"command": list|str, "shell": bool}.
@@ -117,6 +163,7 @@ class Launch(OsStep):
         command, shell = _argv_or_shell(ctx, self.params)
         if _scoped_kill(ctx, command, shell):
             return
+        command = _with_vlc_web(ctx, command, shell)
         if not shell:
             if chrome.is_forwarder(command):
                 note(ctx, "skipped socat forwarder: the debugging port is direct here")
@@ -286,7 +333,79 @@ class ChromeCloseTabs(OsStep):
                     break
 
 
+@dataclass
+class AccessibilityBus(OsStep):
+    """Give the task a D-Bus session bus of its own, before its apps start, so that they
+    publish their accessibility objects (AT-SPI, whose bus the session bus starts on demand)
+    for the accessibility_tree getter. Workers otherwise run without a session bus; a shared
+    one would connect one worker's apps to another's. params: none."""
+
+    kind: ClassVar[str] = "accessibility_bus"
+    wait_s: ClassVar[float] = 10.0
+
+    def run(self, ctx):
+        import tempfile
+
+        if ctx.env.get("DBUS_SESSION_BUS_ADDRESS"):
+            return
+        folder = Path(ctx.env.get("XDG_RUNTIME_DIR") or ctx.workdir)
+        if len(str(folder)) > 80:  # a socket path may not exceed 107 bytes
+            folder = Path(tempfile.mkdtemp(prefix="osworld-bus-"))
+        socket = folder / "session-bus"
+        socket.unlink(missing_ok=True)
+        try:
+            procs.spawn(ctx, ["dbus-daemon", "--session", "--nofork", "--nopidfile", f"--address=unix:path={socket}"])
+        except FileNotFoundError:
+            raise SetupError("dbus-daemon is not installed (apt-get install dbus-daemon at-spi2-core)") from None
+        deadline = time.monotonic() + self.wait_s
+        while not socket.exists():
+            if time.monotonic() > deadline:
+                raise SetupError(f"dbus-daemon did not open {socket} within {self.wait_s:g} s")
+            time.sleep(0.05)
+        # Gecko (Thunderbird, Firefox) and Qt publish their objects only when asked to.
+        ctx.env.update(DBUS_SESSION_BUS_ADDRESS=f"unix:path={socket}", GNOME_ACCESSIBILITY="1",
+                       QT_ACCESSIBILITY="1", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1")
+        note(ctx, f"session bus for accessibility at {socket}")
+
+
+EMPTY_HISTORY_URL = ("https://huggingface.co/datasets/xlangai/ubuntu_osworld_file_cache/resolve/main/chrome/"
+                     "44ee5668-ecd5-4366-a6ce-c1c9b8d4e938/history_empty.sqlite?download=true")
+"""The empty Chrome history database OSWorld's update_browse_history starts from (a cache file)."""
+
+_CHROME_EPOCH = datetime(1601, 1, 1)
+
+
+@dataclass
+class UpdateBrowseHistory(OsStep):
+    """Replace the browser's history with OSWorld's empty history database plus the given
+    visits, each `visit_time_from_now_in_seconds` ago. params: {"history": [{"url", "title",
+    "visit_time_from_now_in_seconds"}]}; the database comes from the cache (EMPTY_HISTORY_URL)."""
+
+    kind: ClassVar[str] = "update_browse_history"
+
+    def run(self, ctx):
+        import sqlite3
+
+        source = find_cached(ctx.cache_dir, EMPTY_HISTORY_URL)
+        if source is None:
+            raise MissingResource(f"not in the cache: {EMPTY_HISTORY_URL}", url=EMPTY_HISTORY_URL)
+        target = chrome.profile_dir(ctx) / "Default" / "History"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = target.with_name("History.new")
+        shutil.copyfile(source, work)
+        with sqlite3.connect(work) as db:
+            for item in self.params["history"]:
+                when = datetime.now() - timedelta(seconds=item["visit_time_from_now_in_seconds"])
+                stamp = int((when - _CHROME_EPOCH).total_seconds() * 1_000_000)  # Chrome: µs since 1601
+                row = db.execute("INSERT INTO urls (url, title, visit_count, typed_count, last_visit_time, hidden) "
+                                 "VALUES (?, ?, 1, 0, ?, 0)", (item["url"], item["title"], stamp))
+                db.execute("INSERT INTO visits (url, visit_time, from_visit, transition, segment_id, visit_duration) "
+                           "VALUES (?, ?, 0, 805306368, 0, 0)", (row.lastrowid, stamp))
+        work.replace(target)
+        note(ctx, f"browse history: {len(self.params['history'])} visits")
+
+
 STEPS: dict[str, type[OsStep]] = {c.kind: c for c in (
     Download, Launch, Execute, Command, Sleep, Open, ActivateWindow, CloseWindow,
-    ChromeOpenTabs, ChromeCloseTabs)}
+    ChromeOpenTabs, ChromeCloseTabs, UpdateBrowseHistory)}
 """Set-up step types this tool runs, by OSWorld's name."""
