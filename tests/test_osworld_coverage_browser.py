@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tasks.osworld.steps import EMPTY_HISTORY_URL, ChromeOpenTabs, Launch, PrepareHome, UpdateBrowseHistory
 from tasks.task import MissingResource
+from tests.doubles.file_server import FileServer
 from tests.helpers.osworld import cache_put, make_ctx
 
 pytestmark = [pytest.mark.slow,
@@ -34,21 +33,8 @@ PAGES = {
 
 @pytest.fixture
 def site():
-    class Page(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(PAGES.get(self.path, CART))
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with FileServer(PAGES, default=CART, content_type="text/html") as server:
+        yield server.url
 
 
 @pytest.fixture

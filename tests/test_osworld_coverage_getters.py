@@ -17,6 +17,7 @@ import pytest
 from tasks.osworld.getters.desktop import shortcuts_on_desktop, vlc_playing_info, vm_wallpaper
 from tasks.osworld.getters.pages import product_filters
 from tasks.osworld.getters.slides import audio_in_slide, background_image_in_slide
+from tests.doubles.file_server import FileServer
 from tests.helpers.osworld import make_ctx
 
 PAGE = b"""<html><head><title>Flights</title></head><body>
@@ -34,21 +35,8 @@ PAGE = b"""<html><head><title>Flights</title></head><body>
 
 @pytest.fixture
 def site():
-    class Page(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(PAGE)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with FileServer({}, default=PAGE, content_type="text/html") as server:
+        yield server.url
 
 
 @pytest.mark.slow

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..task import SetupError
 from .paths import task_home
+from .procs import task_port
 
 if TYPE_CHECKING:
     from ..task import TaskContext
@@ -49,13 +49,7 @@ def profile_dir(ctx: "TaskContext") -> Path:
 
 def debug_port(ctx: "TaskContext") -> int:
     """This task's remote-debugging port, chosen free once per task."""
-    port = ctx.extra.get("chrome_debug_port")
-    if port is None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        ctx.extra["chrome_debug_port"] = port
-    return port
+    return task_port(ctx, "chrome_debug")
 
 
 def browser_argv(ctx: "TaskContext", argv: list[str]) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,18 @@ from .paths import task_home
 
 if TYPE_CHECKING:
     from ..task import TaskContext
+
+def task_port(ctx: "TaskContext", name: str) -> int:
+    """A free loopback port for this task's `name` service, chosen once per task: workers
+    share the machine, so no fixed port (9222, 8080) can be used."""
+    port = ctx.extra.get(f"{name}_port")
+    if port is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        ctx.extra[f"{name}_port"] = port
+    return port
+
 
 EXEC_TIMEOUT = 120.0
 """Seconds an `execute` command may run, as on OSWorld's server."""

@@ -1,7 +1,7 @@
 """A real HTTP file server on loopback, standing in for the hosts task files download from.
 
-It serves `files` ({path: bytes}) with Range support (206 partial content), answers 404 for
-any other path, and can cut a download short: `cut_after[path] = n` sends the full
+It serves `files` ({path: bytes}) with Range support (206 partial content), answers any other
+path with `default` (404 when None; a web site's pages use it), and can cut a download short: `cut_after[path] = n` sends the full
 Content-Length but closes the connection after n bytes, once.
 """
 
@@ -16,7 +16,8 @@ class FileServer:
     """`with FileServer({"/a.bin": data}) as server:` then download `server.url + "/a.bin"`;
     `server.ranges` records the Range header of every request (None when absent)."""
 
-    def __init__(self, files: dict[str, bytes]):
+    def __init__(self, files: dict[str, bytes], default: bytes | None = None,
+                 content_type: str = "application/octet-stream"):
         self.files = dict(files)
         self.cut_after: dict[str, int] = {}
         self.ranges: list[str | None] = []
@@ -28,7 +29,7 @@ class FileServer:
 
             def do_GET(self):
                 server.ranges.append(self.headers.get("Range"))
-                data = server.files.get(self.path)
+                data = server.files.get(self.path, default)
                 if data is None:
                     self.send_response(404)
                     self.send_header("Content-Length", "0")
@@ -48,6 +49,7 @@ class FileServer:
                 else:
                     self.send_response(200)
                 body = data[start:]
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 cut = server.cut_after.pop(self.path, None)

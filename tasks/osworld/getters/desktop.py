@@ -60,15 +60,9 @@ def vm_wallpaper(ctx: "TaskContext", config: dict) -> str:
 
 def vlc_port(ctx: "TaskContext") -> int:
     """This task's port for VLC's web interface, chosen free once per task."""
-    import socket
+    from ..procs import task_port
 
-    port = ctx.extra.get("vlc_http_port")
-    if port is None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        ctx.extra["vlc_http_port"] = port
-    return port
+    return task_port(ctx, "vlc_http")
 
 
 def vlc_playing_info(ctx: "TaskContext", config: dict) -> str | None:
