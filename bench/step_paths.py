@@ -131,7 +131,7 @@ class LocalPath:
         messages = self.family.prompt.messages("desktop", INSTRUCTION, self.history, self.past, image,
                                                history_images=k)
         processor = self.backend.processor
-        chat, images = self.backend._template_messages(messages)  # as generate() does, line by line
+        chat, images = self.backend.template_messages(messages)  # as generate() does, line by line
         text = processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
         inputs = processor(text=[text], images=images, return_tensors="pt", images_kwargs={"do_resize": False})
         t3 = time.perf_counter()

@@ -49,7 +49,7 @@ def test_a_reply_with_special_tokens_in_the_history_does_not_break_the_next_prom
     assert info["images"] == 1 and info["prompt_tokens"] > 0
     tokenizer = policy.backend.processor.tokenizer
     video_id = tokenizer.convert_tokens_to_ids("<|video_pad|>")
-    messages = policy.backend._template_messages  # the same chat, rendered and tokenized as generate() does
+    messages = policy.backend.template_messages  # the same chat, rendered and tokenized as generate() does
     from agent.models.prompts import build_messages
     from agent.models.resize import fit
 

@@ -18,7 +18,7 @@ class ModelOptions(BaseModel):
     model: str | None = None
     """Hub id or local path of the model, or the served model's name."""
     backend: str | None = None
-    """transformers or openai."""
+    """transformers or openai (the batch hands its workers `shared`: see model_host.py)."""
     family: str | None = None
     """Model family (a name of agent.models.families.FAMILY_NAMES); None = detected."""
     base_url: str | None = None
@@ -33,6 +33,8 @@ class ModelOptions(BaseModel):
     """How many recent screenshots the model sees."""
     max_new_tokens: int | None = None
     """Longest reply the model may write, in tokens."""
+    address: str | None = None
+    """Socket of the machine's shared model process; set by the batch for its workers, never by users."""
 
     def build_kwargs(self) -> dict:
         """Keyword arguments for build_policy, without `model` and without unset values."""
@@ -67,6 +69,12 @@ class BatchConfig(BaseModel):
     """Statuses of finished tasks to run again (e.g. timeout, crashed); finished tasks are else skipped."""
     max_model_errors: int = Field(3, ge=1)
     """Stop the batch after this many tasks in a row could not ask their model (a server outage)."""
+    ray: str | None = None
+    """Address of a Ray cluster whose nodes host the workers ('auto': the one this machine is
+    part of); None = worker processes on this machine."""
+    ray_cpus: float = Field(1.0, gt=0)
+    """CPUs Ray reserves for each worker (its display, apps and task), so it places no more
+    workers on a node than the node's CPUs allow."""
 
     def timeout_for(self, max_seconds: float) -> float:
         """The hard limit in seconds for a task whose own limit is `max_seconds`."""

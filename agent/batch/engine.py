@@ -1,8 +1,10 @@
 """The batch loop: hand tasks from a queue to worker processes, watch their time, record every end.
 
 One process per worker (see worker.py); the batch process itself never touches a display. It
-waits on the workers' sockets, so a hung task costs nothing until its deadline, when its worker
-is killed with everything it started and replaced. The first SIGINT/SIGTERM interrupts the tasks
+waits on its pool (pool.LocalPool: sockets of workers on this machine; ray_pool.RayPool: workers
+on a Ray cluster's nodes), so a hung task costs nothing until its deadline, when its worker
+is killed with everything it started and replaced. A worker whose machine was lost (a Ray node
+gone) hands its task back to the queue, to run once elsewhere. The first SIGINT/SIGTERM interrupts the tasks
 in hand (recorded as `interrupted`, redone on resume) and stops the workers; a second kills them.
 """
 
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import selectors
 import signal
 import time
 from collections import deque
@@ -22,7 +23,7 @@ from agent.status import CRASHED, MODEL_ERROR, NOT_FINAL, TIMEOUT
 
 from .config import BatchConfig
 from .plan import Plan, Planned
-from .pool import BUSY, IDLE, STARTING, WorkerHandle
+from .pool import BUSY, IDLE, STARTING, WorkerHandle, open_pool
 from .progress import BatchView
 from .results import finished, stamp, write_result
 from .summary import Entry, summarize, write_summary
@@ -31,6 +32,9 @@ STOP_GRACE_S = 15.0
 """How long interrupted workers get to record their task and stop their apps before a kill."""
 POLL_S = 0.5
 """Longest wait between two looks at deadlines and signals."""
+LOST_TRIES = 3
+"""How many times a task whose machine was lost under it goes back to the queue before it is
+recorded as crashed (a task that brings its node down must not do so for ever)."""
 
 
 class BatchAborted(Exception):
@@ -60,13 +64,15 @@ class Batch:
         self.model_errors = 0
         """Tasks in a row that ended because their model could not be asked."""
         self.stopped: str | None = None
-        self.sel = selectors.DefaultSelector()
+        self.lost: dict[str, int] = {}
+        """key -> times the task's machine was lost under it."""
         self.started, self.t0 = stamp(), time.monotonic()
         self.startup_s = 60.0 if cfg.replay is not None else 1800.0  # loading a model takes long
 
     # ---- the loop ---------------------------------------------------------------------------
 
     def run(self) -> Outcome:
+        self.pool = open_pool(self.cfg, self.token)  # a Ray cluster that cannot be reached raises BatchAborted
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             self._record_skips()
@@ -80,6 +86,7 @@ class Batch:
             try:
                 self._shutdown()
             finally:
+                self.pool.close()
                 for s, handler in old.items():
                     signal.signal(s, handler)
                 summary = self._write_summary(ended=True)
@@ -107,6 +114,10 @@ class Batch:
             if slot not in self.handles and len(self.handles) < wanted:
                 self._start(slot)
         for h in list(self.handles.values()):
+            if h.state == STARTING and h.waits_for_room and not self.pending:
+                self._forget(h)  # nothing left for it to do: stop waiting for the cluster to place it
+                h.kill()
+                continue
             if h.state != IDLE:
                 continue
             if self.pending:
@@ -124,20 +135,18 @@ class Batch:
 
     def _start(self, slot: int) -> None:
         self.generations[slot] += 1
-        h = WorkerHandle(self.cfg, slot, self.generations[slot], self.token)
+        h = self.pool.start(slot, self.generations[slot])
         self.handles[slot] = h
-        self.sel.register(h.chan, selectors.EVENT_READ, h)
         self.view.worker(slot, "starting")
 
     def _poll(self) -> None:
         now = time.monotonic()
         deadlines = [h.deadline for h in self.handles.values() if h.state == BUSY]
         timeout = max(0.0, min([POLL_S, *(d - now for d in deadlines)]))
-        for key, _ in self.sel.select(timeout):
-            h: WorkerHandle = key.data
-            for msg in h.chan.read_ready():
+        for h, msgs in self.pool.poll(timeout):
+            for msg in msgs:
                 self._on_message(h, msg)
-            if h.chan.closed and self.handles.get(h.slot) is h:
+            if h.closed and self.handles.get(h.slot) is h:
                 self._on_exit(h)
 
     def _on_message(self, h: WorkerHandle, msg: dict) -> None:
@@ -165,12 +174,31 @@ class Batch:
         self._forget(h)
         code = h.reap(5)
         h.clean_up()
+        if h.lost:
+            self._lost(h)
+            return
         if h.state == STARTING and not self.signals:
             raise BatchAborted(f"worker {h.slot} exited before it was ready (exit code {code}): {h.log_tail()}")
         if h.state == BUSY and h.item is not None and not self.signals:
             self._finished(h.item, write_result(
                 h.item.folder, h.item.identity(), CRASHED,
-                f"the worker process died (exit code {code}); see {h.dirs.log}", **h.facts()))
+                f"the worker process died (exit code {code}); see {h.log_path}", **h.facts()))
+
+    def _lost(self, h: WorkerHandle) -> None:
+        """The worker's machine is gone (a Ray node lost): its task goes back to the front of the
+        queue, to run again elsewhere; nothing of it had reached OUT, so nothing is redone twice."""
+        self.view.note(f"worker {h.slot}: lost its node {h.node or '(not placed yet)'}"
+                       + (f"; {h.item.key} goes back to the queue" if h.item is not None else ""))
+        item = h.item
+        if item is None or self.signals:
+            return
+        self.lost[item.key] = tries = self.lost.get(item.key, 0) + 1
+        if tries < LOST_TRIES:
+            self.pending.appendleft(item)
+            return
+        self._finished(item, write_result(
+            item.folder, item.identity(), CRASHED,
+            f"its node was lost {tries} times while it ran; not tried again", **h.facts()))
 
     def _model_error(self, item: Planned, error: str) -> None:
         """A task whose model could not be asked is not a result (it stays pending for a resume);
@@ -193,6 +221,8 @@ class Batch:
                     f"still running after {item.timeout_s:g} s (the task time limit): the worker was "
                     f"killed with its apps and replaced", **h.facts()))
             elif h.state == STARTING and now - h.started > self.startup_s:
+                if h.waits_for_room and any(o.state in (IDLE, BUSY) for o in self.handles.values()):
+                    continue  # the cluster has no room for it yet; the other workers carry on
                 self._forget(h)
                 h.kill()
                 raise BatchAborted(f"worker {h.slot} did not start within {self.startup_s:g} s: {h.log_tail()}")
@@ -200,10 +230,7 @@ class Batch:
     def _forget(self, h: WorkerHandle) -> None:
         if self.handles.get(h.slot) is h:
             del self.handles[h.slot]
-            try:
-                self.sel.unregister(h.chan)
-            except (KeyError, ValueError):
-                pass
+            self.pool.forget(h)
             self.view.worker(h.slot, None)
 
     def _finished(self, item: Planned, result: dict) -> None:
@@ -221,12 +248,11 @@ class Batch:
             h.ask_to_stop(interrupt=interrupt)
         deadline = time.monotonic() + STOP_GRACE_S
         while self.handles and time.monotonic() < deadline and self.signals < 2:
-            for key, _ in self.sel.select(0.2):
-                h = key.data
-                for msg in h.chan.read_ready():
+            for h, msgs in self.pool.poll(0.2):
+                for msg in msgs:
                     if msg.get("ev") == "done":
                         self._on_message(h, msg)
-                if h.chan.closed:
+                if h.closed:
                     self._forget(h)
                     h.reap(5)
                     h.clean_up()

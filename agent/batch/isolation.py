@@ -19,6 +19,8 @@ from pathlib import Path
 
 MARKER = "GUI_AGENT_BATCH_SLOT"
 """Environment variable naming the batch and worker a process belongs to: '<batch>:<slot>:<gen>'."""
+NODE_ENV = "GUI_AGENT_BATCH_NODE"
+"""Variable telling a worker the machine it runs on (a Ray node id, else the host name), for result.json."""
 
 # Variables that would connect a worker's apps to a session outside it (a shared D-Bus makes
 # single-instance apps such as mousepad open their window on another worker's display).
@@ -69,6 +71,13 @@ class WorkerDirs:
         """Delete home and scratch; keep the log."""
         for folder in (self.home, self.scratch):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def node_name() -> str:
+    """This machine, as result.json's `node` names it when no Ray node id is given."""
+    import socket
+
+    return os.environ.get(NODE_ENV) or socket.gethostname()
 
 
 def new_scratch(slot: int) -> Path:

@@ -1,9 +1,15 @@
 """The batch's side of one worker process: start it, give it a task, stop it, or kill it and
-everything it started."""
+everything it started; and LocalPool, the workers of a batch on this machine.
+
+The engine sees workers only through a pool (`start`, `poll`, `forget`, `close`) and handles
+with the fields and methods of WorkerHandle, so the same loop runs them here (LocalPool) or on
+the nodes of a Ray cluster (ray_pool.RayPool).
+"""
 
 from __future__ import annotations
 
 import os
+import selectors
 import shutil
 import signal
 import socket
@@ -14,7 +20,7 @@ from pathlib import Path
 
 from .channel import Channel
 from .config import BatchConfig
-from .isolation import WorkerDirs, kill_marked, new_scratch, worker_env
+from .isolation import NODE_ENV, WorkerDirs, kill_marked, new_scratch, node_name, worker_env
 from .plan import Planned
 from .results import stamp
 
@@ -26,8 +32,14 @@ class WorkerHandle:
     """One live worker process in a slot. `gen` counts the workers that slot has had, so a
     replacement's marker never matches processes of the one it replaced."""
 
-    def __init__(self, cfg: BatchConfig, slot: int, gen: int, token: str):
+    lost = False
+    """Always False here: a local worker cannot lose its machine (see ray_pool.RayHandle)."""
+    waits_for_room = False
+    """Always False here: a local worker starts at once (a Ray actor may wait for a free node)."""
+
+    def __init__(self, cfg: BatchConfig, slot: int, gen: int, token: str, node: str | None = None):
         self.slot, self.gen = slot, gen
+        self.node = node or node_name()
         self.marker = f"{token}:{slot}:{gen}"
         self.dirs = WorkerDirs(cfg.workers_dir / str(slot), new_scratch(slot))
         self.dirs.root.mkdir(parents=True, exist_ok=True)
@@ -40,6 +52,7 @@ class WorkerHandle:
         self.step = 0
         ours, theirs = socket.socketpair()
         env = worker_env(dict(os.environ), self.dirs, self.marker)
+        env[NODE_ENV] = self.node
         # The worker must import this very copy of the package, whatever its working folder.
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PROJECT_ROOT, env.get("PYTHONPATH")) if p)
         with open(self.dirs.log, "ab") as log:
@@ -69,8 +82,17 @@ class WorkerHandle:
 
     def facts(self) -> dict:
         """Fields for a result the batch writes about this worker's task."""
-        return {"worker": self.slot, "display": self.display, "started": self.assigned_stamp,
+        return {"worker": self.slot, "node": self.node, "display": self.display, "started": self.assigned_stamp,
                 "duration_s": round(time.monotonic() - self.assigned, 3)}
+
+    @property
+    def closed(self) -> bool:
+        """The worker's socket reached its end: the process exited or died."""
+        return self.chan.closed
+
+    @property
+    def log_path(self) -> str:
+        return str(self.dirs.log)
 
     def release(self) -> Planned | None:
         """The task in hand, now that it ended; the worker is idle again."""
@@ -116,3 +138,53 @@ class WorkerHandle:
         except OSError:
             return ""
         return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:])
+
+
+class LocalPool:
+    """The batch's workers as processes on this machine, their sockets watched by one selector;
+    with the transformers backend, one model process they all ask (model_host.py)."""
+
+    def __init__(self, cfg: BatchConfig, token: str):
+        from .model_host import ModelProcess, for_workers, shares_model
+
+        self.cfg, self.token = cfg, token
+        self.model = None
+        if shares_model(cfg):
+            from .engine import BatchAborted
+
+            try:
+                self.model = ModelProcess(cfg.models.model, cfg.workers_dir / "model.log")
+            except RuntimeError as exc:
+                raise BatchAborted(str(exc)) from None
+            self.cfg = for_workers(cfg, self.model.address)
+        self.sel = selectors.DefaultSelector()
+
+    def start(self, slot: int, gen: int) -> WorkerHandle:
+        h = WorkerHandle(self.cfg, slot, gen, self.token)
+        self.sel.register(h.chan, selectors.EVENT_READ, h)
+        return h
+
+    def poll(self, timeout: float) -> list[tuple[WorkerHandle, list[dict]]]:
+        """Messages that arrived within `timeout` seconds, per worker; a worker whose socket
+        closed comes with `closed` set."""
+        return [(key.data, key.data.chan.read_ready()) for key, _ in self.sel.select(timeout)]
+
+    def forget(self, h: WorkerHandle) -> None:
+        try:
+            self.sel.unregister(h.chan)
+        except (KeyError, ValueError):
+            pass
+
+    def close(self) -> None:
+        self.sel.close()
+        if self.model is not None:
+            self.model.close()
+
+
+def open_pool(cfg: BatchConfig, token: str):
+    """The pool for `cfg`: Ray's when `cfg.ray` names a cluster, else this machine's."""
+    if cfg.ray:
+        from .ray_pool import RayPool
+
+        return RayPool(cfg, token)
+    return LocalPool(cfg, token)

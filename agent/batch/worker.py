@@ -25,7 +25,7 @@ from tasks.home import reset_home
 
 from .channel import Channel
 from .config import BatchConfig
-from .isolation import MARKER, WorkerDirs, die_with_parent, kill_marked
+from .isolation import MARKER, WorkerDirs, die_with_parent, kill_marked, node_name
 
 _state = {"stopping": False, "reporting": False}
 """stopping: a stop signal came. reporting: a task has ended and the batch has not heard yet."""
@@ -99,7 +99,7 @@ class Worker:
         else:
             policy, label = self._model_policy, self.cfg.models.model
         cache = Path(msg["cache_dir"]) if msg.get("cache_dir") else None
-        meta = {"policy": label, "worker": self.slot, "display": self.display.display}
+        meta = {"policy": label, "worker": self.slot, "node": node_name(), "display": self.display.display}
         if msg.get("earlier_attempt"):
             meta["earlier_attempt"] = msg["earlier_attempt"]
         env = {**os.environ, **self.driver.env}

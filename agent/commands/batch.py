@@ -19,6 +19,8 @@ Examples:
   gui-agent batch osworld/evaluation_examples/test_all.json --out runs/osw --workers 4 \\
       --backend openai --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-VL-7B-Instruct \\
       --cache-dir osworld-cache
+  gui-agent batch tasks/suites/desktop-basics --replay tasks/suites/desktop-basics/replay \\
+      --out runs/ray --workers 8 --ray auto     # on the Ray cluster this machine is part of
   gui-agent report runs/osw
 
 \b
@@ -66,9 +68,14 @@ def _model_options(f):
                    "(the earlier attempts move to OUT/.attempts/).")
 @click.option("--max-model-errors", type=click.IntRange(min=1), default=3, show_default=True, metavar="N",
               help="Stop after N tasks in a row could not ask the model (they stay pending for a resume).")
+@click.option("--ray", "ray_address", default=None, metavar="ADDRESS",
+              help="Run the workers on the nodes of a Ray cluster: 'auto' (the one this machine is part of), "
+                   "or its address (ray://host:10001, host:6379). Results still go to OUT here.")
+@click.option("--ray-cpus", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              metavar="N", help="CPUs Ray reserves on a node for each worker (with --ray).")
 @_model_options
 def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_window_manager, retry,
-            max_model_errors, **models):
+            max_model_errors, ray_address, ray_cpus, **models):
     """Run task files (ours, OSWorld JSON, or an OSWorld index like test_all.json) unattended.
 
     Results go to OUT in OSWorld's layout. A re-run with the same OUT resumes: tasks with
@@ -88,11 +95,21 @@ def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_win
         raise UserError("say who decides: --model ID_OR_PATH, or --replay DIR of recorded trajectories")
     if replay is not None and not replay.is_dir():
         raise UserError(f"--replay {replay}: no such folder")
+    if ray_address is not None:
+        from agent.batch.ray_pool import import_ray
+
+        if not ray_address.strip():
+            raise UserError("--ray: give the cluster's address, or 'auto' for the one this machine is part of")
+        try:
+            import_ray()
+        except ImportError as exc:
+            raise UserError(str(exc)) from None
     cfg = BatchConfig(paths=[p.resolve() for p in paths], out=out.resolve(), workers=workers,
                       replay=replay.resolve() if replay else None, models=ModelOptions(**models),
                       cache_dir=cache_dir.resolve() if cache_dir else None, task_timeout=task_timeout,
                       screen=parse_size(screen, "--screen"), window_manager=not no_window_manager,
-                      retry=_statuses(retry), max_model_errors=max_model_errors)
+                      retry=_statuses(retry), max_model_errors=max_model_errors,
+                      ray=ray_address.strip() if ray_address else None, ray_cpus=ray_cpus)
     err = Console(stderr=True)
     if not err.is_terminal:  # a log file: one line per task, however long
         err = Console(stderr=True, width=200)
@@ -104,10 +121,11 @@ def command(paths, out, workers, replay, cache_dir, task_timeout, screen, no_win
     with user_errors():
         plan = make_plan(cfg)
     err.print(f"{len(plan.tasks)} tasks: {len(plan.done)} already finished, {len(plan.skip)} to skip, "
-              f"{len(plan.todo)} to run with {workers} worker(s)", highlight=False)
+              f"{len(plan.todo)} to run with {workers} worker(s)" + (f" on Ray ({cfg.ray})" if cfg.ray else ""),
+              highlight=False)
     meta = {"out": str(cfg.out), "paths": [str(p) for p in cfg.paths],
             "policy": f"replay:{cfg.replay}" if cfg.replay else cfg.models.model,
-            "screen": f"{cfg.screen[0]}x{cfg.screen[1]}"}
+            "screen": f"{cfg.screen[0]}x{cfg.screen[1]}", "ray": cfg.ray}
     view = BatchView(len(plan.tasks), list(plan.done.values()), console=err)
     try:
         with view:

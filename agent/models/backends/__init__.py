@@ -23,6 +23,10 @@ def make_backend(kind: str, model: str, options: dict[str, Any]) -> Backend:
             from .openai_compat import OpenAIBackend, OpenAIOptions
 
             return OpenAIBackend(model, OpenAIOptions(**options))
+        case "shared":  # set by the batch, not chosen by users: a model process its workers share
+            from .shared import SharedBackend, SharedOptions
+
+            return SharedBackend(model, SharedOptions(**options))
     raise ValueError(f"unknown backend {kind!r}; choose one of: {', '.join(BACKENDS)}")
 
 

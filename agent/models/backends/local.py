@@ -95,7 +95,7 @@ class TransformersBackend:
         self._constrainer = None
         """The llguidance glue (backends/constrained.py), built on the first constrained reply."""
 
-    def _template_messages(self, messages: list[dict]) -> tuple[list[dict], list]:
+    def template_messages(self, messages: list[dict]) -> tuple[list[dict], list]:
         """Messages with image placeholders for the chat template, and the images in order."""
         out, images = [], []
         for message in messages:
@@ -119,7 +119,7 @@ class TransformersBackend:
         generate() raise (a bad input, out of memory) becomes one BackendError line.
         """
         started = time.perf_counter()
-        chat, images = self._template_messages(messages)
+        chat, images = self.template_messages(messages)
         for image in images:
             if image.size[0] % self.factor or image.size[1] % self.factor:
                 raise BackendError(f"image {image.size[0]}x{image.size[1]} is not a multiple of {self.factor}: "
@@ -130,19 +130,19 @@ class TransformersBackend:
                                     images_kwargs={"do_resize": False})
         except Exception as exc:  # the processor's own checks (token counts, sizes): never a traceback
             raise BackendError(f"the processor refused the prompt: {_one_line(exc)}") from None
-        self._check_grid(inputs.get("image_grid_thw"), images)
+        self.check_grid(inputs.get("image_grid_thw"), images)
         gen: dict[str, Any] = {"max_new_tokens": max_new_tokens, "do_sample": self.options.do_sample}
         if self.options.do_sample and self.options.temperature:
             gen["temperature"] = self.options.temperature
         if (left := time_left(deadline)) is not None:
             gen["max_time"] = left
-        constrainer, processor = self._constrain(grammar), None
+        constrainer, processor = self.constrainer(grammar), None
         if constrainer is not None:
             from transformers import LogitsProcessorList
 
             processor = constrainer.processor(grammar)
             gen["logits_processor"] = LogitsProcessorList([processor])
-        output = self._generate(inputs, gen)
+        output = self.generate_ids(inputs, gen)
         prompt_len = int(inputs["input_ids"].shape[1])
         new_tokens = output[0, prompt_len:]
         # Keep special tokens: <|box_start|> and friends carry Qwen2-VL / UI-TARS coordinates.
@@ -154,7 +154,7 @@ class TransformersBackend:
                           constrained=processor is not None,
                           info={"constraint_ms": round(processor.seconds * 1000, 2)} if processor else {})
 
-    def _constrain(self, grammar: "Grammar | None"):
+    def constrainer(self, grammar: "Grammar | None"):
         """The Constrainer for this reply, or None: no grammar, turned off, or no llguidance
         (said once, with the install hint)."""
         if grammar is None or not self.options.constrained:
@@ -173,7 +173,7 @@ class TransformersBackend:
                 self._constrainer = False
         return self._constrainer or None
 
-    def _generate(self, inputs, gen: dict[str, Any]):
+    def generate_ids(self, inputs, gen: dict[str, Any]):
         import torch
 
         try:
@@ -182,7 +182,7 @@ class TransformersBackend:
         except Exception as exc:  # out of memory, a device lost, a kernel that refuses the input
             raise BackendError(f"generate() failed: {_one_line(exc)}") from None
 
-    def _check_grid(self, grid, images: list) -> None:
+    def check_grid(self, grid, images: list) -> None:
         """Fail loudly if the processor saw any image at another size than we sent."""
         if grid is None:
             return
