@@ -133,15 +133,18 @@ def _is_subset(want: Any, got: Any) -> bool:
 
 
 def compare_config(result: str | None, rules: dict, containment_ok: bool = True, **_: Any) -> float:
-    """Compare a config file's text with rules["expected"] (text). By default the expected
-    JSON need only be contained in the file's JSON (or, not JSON, its text in the file's);
-    containment_ok=False needs equal text or equal JSON."""
+    """Compare a config file's text with rules["expected"] (text), as upstream OSWorld does
+    (the 1.0.2 wheel knows no option and needs the whole text equal). containment_ok (default
+    on): when both parse as JSON, the expected JSON must be contained in the file's (objects
+    key by key, recursively; lists and scalars equal); when either does not, the stripped
+    expected text must occur in the file's text. Off: equal text, or equal JSON."""
     if not result:
         return 0.0
     want = rules.get("expected")
     if not want:
         return 0.0
-    with open(result, encoding="utf-8", errors="replace") as f:
+    # Strict UTF-8 as upstream: a file that is not UTF-8 fails instead of matching on U+FFFD.
+    with open(result, encoding="utf-8") as f:
         text = f.read()
     if containment_ok:
         try:
