@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ...task import TaskContext
 
 VLC_PASSWORD = "password"
-"""The password of VLC's web interface, as OSWorld's VM set it (steps.py starts VLC with it)."""
+"""The password of VLC's web interface, as OSWorld's VM set it (steps/commands.py starts VLC with it)."""
 
 
 def shortcuts_on_desktop(ctx: "TaskContext", config: dict) -> dict[str, str]:
