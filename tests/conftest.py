@@ -114,6 +114,16 @@ def _vllm_unavailable(reason: str):
 
 
 @pytest.fixture(scope="session")
+def tiny_checkpoints(tmp_path_factory) -> dict[str, str]:
+    """{arch: path} of a tiny random-weight checkpoint per architecture (tiny_qwen.ARCHES),
+    built once per session for every module that runs one locally."""
+    from tests.doubles import tiny_qwen
+
+    root = tmp_path_factory.mktemp("tiny")
+    return {arch: str(tiny_qwen.build(root, arch)) for arch in tiny_qwen.ARCHES}
+
+
+@pytest.fixture(scope="session")
 def tiny_served(tmp_path_factory):
     """build(arch) -> a tiny checkpoint of `arch` that vLLM's CPU kernels serve (head_dim 32),
     built once per session."""

@@ -25,14 +25,12 @@ pytest.importorskip("llguidance")
 SMALL = 256 * 28 * 28
 TOKENS = 160
 """max_new_tokens: the grammar's free text is sized to fit it (Limits.fitting)."""
-CASES = [("qwen2_vl", "qwen2-vl"), ("qwen2_5_vl", "qwen2.5-vl"), ("qwen3_vl", "qwen3-vl"),
-         ("qwen2_vl", "ui-tars"), ("qwen2_5_vl", "ui-tars-1.5")]
+CASES = tiny_qwen.FAMILY_CASES
 
 
 @pytest.fixture(scope="module")
-def checkpoints(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny")
-    return {arch: str(tiny_qwen.build(root, arch)) for arch in ("qwen2_vl", "qwen2_5_vl", "qwen3_vl")}
+def checkpoints(tiny_checkpoints):
+    return tiny_checkpoints
 
 
 def steps(policy, count: int, screen=(1280, 800)) -> list[tuple[str, dict, list, str | None]]:

@@ -26,9 +26,8 @@ HAS_TORCHVISION = importlib.util.find_spec("torchvision") is not None
 
 
 @pytest.fixture(scope="module")
-def checkpoints(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny")
-    return {arch: str(tiny_qwen.build(root, arch)) for arch in ARCHES}
+def checkpoints(tiny_checkpoints):
+    return tiny_checkpoints
 
 
 @pytest.mark.parametrize("arch", sorted(ARCHES))

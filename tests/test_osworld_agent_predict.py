@@ -17,6 +17,7 @@ from agent.harness.pyautogui_code import DONE, FAIL, WAIT
 from agent.models.families import FAMILIES
 from drivers.actions import parse_action
 from tests.doubles.openai_server import ChatServer
+from tests.doubles import tiny_qwen
 from tests.test_osworld_agent_code import calls
 
 SCREEN = (1920, 1080)
@@ -158,16 +159,12 @@ def test_bad_arguments_are_one_line_errors():
 
 # --- tiny random-weight checkpoints, run locally ---------------------------------------------------
 
-CASES = [("qwen2_vl", "qwen2-vl"), ("qwen2_5_vl", "qwen2.5-vl"), ("qwen3_vl", "qwen3-vl"),
-         ("qwen2_vl", "ui-tars"), ("qwen2_5_vl", "ui-tars-1.5")]
+CASES = tiny_qwen.FAMILY_CASES
 
 
 @pytest.fixture(scope="module")
-def checkpoints(tmp_path_factory):
-    from tests.doubles import tiny_qwen
-
-    root = tmp_path_factory.mktemp("tiny")
-    return {arch: str(tiny_qwen.build(root, arch)) for arch in ("qwen2_vl", "qwen2_5_vl", "qwen3_vl")}
+def checkpoints(tiny_checkpoints):
+    return tiny_checkpoints
 
 
 @pytest.mark.slow

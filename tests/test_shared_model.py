@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -15,7 +14,6 @@ from PIL import Image
 from agent.batch.model_host import ModelProcess
 from agent.models import build_policy
 from agent.policy import FormatError
-from tests.doubles import tiny_qwen
 from tests.helpers.batch import mousepad_task, needs_apps, results, run_batch
 
 pytestmark = pytest.mark.slow
@@ -25,8 +23,8 @@ COLORS = [(40, 80, 120), (200, 10, 10), (10, 200, 10)]
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return str(tiny_qwen.build(tmp_path_factory.mktemp("tiny"), "qwen2_5_vl"))
+def tiny(tiny_checkpoints):
+    return tiny_checkpoints["qwen2_5_vl"]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from agent.models.backends import BackendError
 from agent.models.prompts import inert
 from agent.policy import FormatError
 from agent.steps import StepResult
-from tests.doubles import tiny_qwen
 
 pytestmark = pytest.mark.slow
 
@@ -20,9 +19,8 @@ ARCHES = ("qwen2_vl", "qwen2_5_vl", "qwen3_vl")
 
 
 @pytest.fixture(scope="module")
-def checkpoints(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny-tokens")
-    return {arch: str(tiny_qwen.build(root, arch)) for arch in ARCHES}
+def checkpoints(tiny_checkpoints):
+    return tiny_checkpoints
 
 
 def test_inert_breaks_every_special_token_but_grounding_markers():

@@ -36,6 +36,10 @@ ARCHES = {
     "qwen3_vl": ("Qwen3VLConfig", "Qwen3VLForConditionalGeneration", 16),
 }
 
+FAMILY_CASES = [("qwen2_vl", "qwen2-vl"), ("qwen2_5_vl", "qwen2.5-vl"), ("qwen3_vl", "qwen3-vl"),
+                ("qwen2_vl", "ui-tars"), ("qwen2_5_vl", "ui-tars-1.5")]
+"""(architecture, family) for each of the five families: UI-TARS runs on Qwen2-VL, UI-TARS-1.5 on Qwen2.5-VL."""
+
 
 def build_tokenizer():
     """A byte-level BPE tokenizer with the Qwen special tokens, as a transformers fast tokenizer."""
