@@ -120,10 +120,7 @@ class TransformersBackend:
         """
         started = time.perf_counter()
         chat, images = self.template_messages(messages)
-        for image in images:
-            if image.size[0] % self.factor or image.size[1] % self.factor:
-                raise BackendError(f"image {image.size[0]}x{image.size[1]} is not a multiple of {self.factor}: "
-                                   "it must come from the one smart resize (agent.models.resize.fit)")
+        self.check_sizes(images)
         try:
             text = self.processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
             inputs = self.processor(text=[text], images=images or None, return_tensors="pt",
@@ -131,11 +128,7 @@ class TransformersBackend:
         except Exception as exc:  # the processor's own checks (token counts, sizes): never a traceback
             raise BackendError(f"the processor refused the prompt: {_one_line(exc)}") from None
         self.check_grid(inputs.get("image_grid_thw"), images)
-        gen: dict[str, Any] = {"max_new_tokens": max_new_tokens, "do_sample": self.options.do_sample}
-        if self.options.do_sample and self.options.temperature:
-            gen["temperature"] = self.options.temperature
-        if (left := time_left(deadline)) is not None:
-            gen["max_time"] = left
+        gen = self.generation_options(max_new_tokens, deadline)
         constrainer, processor = self.constrainer(grammar), None
         if constrainer is not None:
             from transformers import LogitsProcessorList
@@ -146,13 +139,27 @@ class TransformersBackend:
         prompt_len = int(inputs["input_ids"].shape[1])
         new_tokens = output[0, prompt_len:]
         # Keep special tokens: <|box_start|> and friends carry Qwen2-VL / UI-TARS coordinates.
-        reply = self.processor.tokenizer.decode(new_tokens, skip_special_tokens=False)
-        for end in _END:
-            reply = reply.split(end)[0] if end == "<|im_end|>" else reply.replace(end, "")
+        reply = clean_reply(self.processor.tokenizer.decode(new_tokens, skip_special_tokens=False))
         return Generation(text=reply, prompt_tokens=prompt_len, completion_tokens=int(new_tokens.shape[0]),
                           latency_ms=round((time.perf_counter() - started) * 1000, 1),
                           constrained=processor is not None,
                           info={"constraint_ms": round(processor.seconds * 1000, 2)} if processor else {})
+
+    def check_sizes(self, images: list) -> None:
+        """Refuse an image the one smart resize did not make: the processor would resize it again."""
+        for image in images:
+            if image.size[0] % self.factor or image.size[1] % self.factor:
+                raise BackendError(f"image {image.size[0]}x{image.size[1]} is not a multiple of {self.factor}: "
+                                   "it must come from the one smart resize (agent.models.resize.fit)")
+
+    def generation_options(self, max_new_tokens: int, deadline: float | None) -> dict[str, Any]:
+        """generate()'s keyword arguments for length, sampling and the step's deadline."""
+        gen: dict[str, Any] = {"max_new_tokens": max_new_tokens, "do_sample": self.options.do_sample}
+        if self.options.do_sample and self.options.temperature:
+            gen["temperature"] = self.options.temperature
+        if (left := time_left(deadline)) is not None:
+            gen["max_time"] = left
+        return gen
 
     def constrainer(self, grammar: "Grammar | None"):
         """The Constrainer for this reply, or None: no grammar, turned off, or no llguidance
@@ -190,6 +197,13 @@ class TransformersBackend:
             if (gw * self.patch_size, gh * self.patch_size) != image.size:
                 raise BackendError(f"the processor resized an image from {image.size[0]}x{image.size[1]} to "
                                    f"{gw * self.patch_size}x{gh * self.patch_size}; coordinates would be off")
+
+
+def clean_reply(text: str) -> str:
+    """The reply up to the end of the turn, without end-of-text tokens."""
+    for end in _END:
+        text = text.split(end)[0] if end == "<|im_end|>" else text.replace(end, "")
+    return text
 
 
 def _one_line(exc: BaseException) -> str:

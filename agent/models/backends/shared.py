@@ -253,15 +253,13 @@ class _RowGrammars:
 
 def generate_batch(backend, bodies: list[dict], deadline: float | None) -> list[Generation]:
     """One generate() for several requests of a TransformersBackend (see the module's docstring)."""
-    from .local import _END
+    from .local import clean_reply
 
     started = time.perf_counter()
     texts, images = [], []
     for body in bodies:
         chat, imgs = backend.template_messages(body["messages"])
-        for image in imgs:
-            if image.size[0] % backend.factor or image.size[1] % backend.factor:
-                raise BackendError(f"image {image.size[0]}x{image.size[1]} is not a multiple of {backend.factor}")
+        backend.check_sizes(imgs)
         texts.append(backend.processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True))
         images.extend(imgs)
     tokenizer = backend.processor.tokenizer
@@ -273,11 +271,7 @@ def generate_batch(backend, bodies: list[dict], deadline: float | None) -> list[
         raise BackendError(f"the processor refused the prompts: {type(exc).__name__}: {exc}") from None
     backend.check_grid(inputs.get("image_grid_thw"), images)
     wants = [int(b["max_new_tokens"]) for b in bodies]
-    gen: dict[str, Any] = {"max_new_tokens": max(wants), "do_sample": backend.options.do_sample}
-    if backend.options.do_sample and backend.options.temperature:
-        gen["temperature"] = backend.options.temperature
-    if (left := time_left(deadline)) is not None:
-        gen["max_time"] = left
+    gen = backend.generation_options(max(wants), deadline)
     prompt_len = int(inputs["input_ids"].shape[1])
     processors = []
     for body in bodies:
@@ -299,9 +293,7 @@ def generate_batch(backend, bodies: list[dict], deadline: float | None) -> list[
         while n and new[n - 1] == pad and new[n - 1] not in end_ids:
             n -= 1
         prompt = int(inputs["attention_mask"][row].sum())
-        reply = tokenizer.decode(new[:n], skip_special_tokens=False)
-        for end in _END:
-            reply = reply.split(end)[0] if end == "<|im_end|>" else reply.replace(end, "")
+        reply = clean_reply(tokenizer.decode(new[:n], skip_special_tokens=False))
         processor = processors[row]
         out.append(Generation(text=reply, prompt_tokens=prompt, completion_tokens=n, latency_ms=ms,
                               constrained=processor is not None,
