@@ -8,6 +8,9 @@ CANONICAL = frozenset(
     + [f"f{i}" for i in range(1, 13)]
 )
 
+PYAUTOGUI_NAMES = {"super": "winleft", "menu": "apps"}
+"""Canonical key names pyautogui spells differently (the desktop driver, OSWorld's harness code)."""
+
 # Spellings seen in model replies (xdotool, pyautogui, JavaScript, adb) mapped to ours.
 ALIASES = {
     "control": "ctrl", "ctl": "ctrl", "lctrl": "ctrl", "rctrl": "ctrl", "control_l": "ctrl",

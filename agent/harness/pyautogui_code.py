@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from drivers.actions import (Answer, Button, CallUser, Click, Done, Drag, Key, LongPress, Move, OpenApp, Scroll,
                              Swipe, Type, Wait)
 from drivers.base import ActionRefused, check_point
+from drivers.keys import PYAUTOGUI_NAMES
 
 if TYPE_CHECKING:
     from drivers.actions import Action
@@ -36,8 +37,8 @@ if TYPE_CHECKING:
 WAIT, DONE, FAIL = "WAIT", "DONE", "FAIL"
 """OSWorld's special actions: sleep and look again; the task is done; the task cannot be done."""
 
-PYAUTOGUI_KEYS = {"super": "winleft", "menu": "apps"}
-"""Canonical key names pyautogui spells differently (the desktop driver's own table)."""
+PYAUTOGUI_KEYS = PYAUTOGUI_NAMES
+"""Canonical key names pyautogui spells differently: the desktop driver's own table."""
 MISTYPED = frozenset("<")
 """ASCII pyautogui types wrongly on the X keymaps OSWorld's VM and Xvfb have: the desktop driver
 measures it per display; a code string cannot, so this is that measure, fixed."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..actions import (Answer, Button, CallUser, Click, Done, Drag, Key, LongPress, Move, OpenApp, Scroll,
                        Swipe, Type, Wait)
 from ..base import ActionRefused, DriverError, check_point, require
+from ..keys import PYAUTOGUI_NAMES
 from .apps import launch_app
 from .xinput import XInput
 
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
 
     from ..actions import Action
 
-# Canonical key names that pyautogui spells differently.
-_PYAUTOGUI_KEYS = {"super": "winleft", "menu": "apps"}
 _PASTE_SETTLE_S = 0.15  # time for the app to fetch the clipboard before it is restored
 
 
@@ -179,7 +178,7 @@ class DesktopDriver:
             case Type():
                 self._type(action.text)
             case Key():
-                names = [_PYAUTOGUI_KEYS.get(k, k) for k in action.keys]
+                names = [PYAUTOGUI_NAMES.get(k, k) for k in action.keys]
                 gui.hotkey(*names, interval=0.02)
             case Button(name="enter"):
                 gui.press("enter")
