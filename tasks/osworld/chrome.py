@@ -3,8 +3,8 @@
 Every launch gets flags that keep a headless worker quiet and offline-safe, a profile folder
 under the task HOME (`~/.config/google-chrome`, where OSWorld's getters expect one), and a
 remote-debugging port of its own (OSWorld's fixed 1337/9222 would clash between workers).
-Tabs are opened and listed through the DevTools HTTP endpoints (`/json/...`), which need no
-websocket client.
+Tabs are opened and listed through the DevTools HTTP endpoints (`/json/...`); a page's own
+values are read over the tab's DevTools websocket (`evaluate`, websocket-client).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..task import SetupError
+from ..task import CheckError, SetupError
 from .paths import task_home
 from .procs import task_port
 
@@ -106,3 +106,28 @@ def open_tab(ctx: "TaskContext", url: str) -> dict[str, Any]:
 
 def close_tab(ctx: "TaskContext", tab_id: str) -> None:
     _http(ctx, f"/json/close/{tab_id}")
+
+
+def evaluate(tab: dict, expression: str, timeout: float = 30.0) -> Any:
+    """The value of a JavaScript expression in a tab (DevTools `Runtime.evaluate`, awaited)."""
+    import websocket  # websocket-client: the DevTools protocol is JSON over a websocket
+
+    try:
+        ws = websocket.create_connection(tab["webSocketDebuggerUrl"], timeout=timeout, suppress_origin=True)
+    except (OSError, websocket.WebSocketException, KeyError) as exc:
+        raise CheckError(f"cannot reach the tab {tab.get('url')!r} over DevTools: {exc}") from None
+    try:
+        ws.send(json.dumps({"id": 1, "method": "Runtime.evaluate",
+                            "params": {"expression": expression, "returnByValue": True, "awaitPromise": True}}))
+        while True:
+            reply = json.loads(ws.recv())
+            if reply.get("id") == 1:
+                break
+    except (OSError, websocket.WebSocketException) as exc:
+        raise CheckError(f"the tab {tab.get('url')!r} stopped answering: {exc}") from None
+    finally:
+        ws.close()
+    result = reply.get("result", {})
+    if "exceptionDetails" in result or "error" in reply:
+        raise CheckError(f"script failed in {tab.get('url')!r}: {result.get('exceptionDetails') or reply['error']}")
+    return result.get("result", {}).get("value")

@@ -168,3 +168,10 @@ def writable_vm_path(ctx: "TaskContext", raw: str) -> Path:
 def note(ctx: "TaskContext", text: str) -> None:
     """Keep a line about what a step or getter did, for the run's record (ctx.extra)."""
     ctx.extra.setdefault("osworld_log", []).append(text)
+
+
+def file_uri_path(uri: str) -> str:
+    """The path a file:// URI names, percent-decoded (apps write `file:///home/user/My%20Music/a.mp3`)."""
+    from urllib.parse import unquote, urlparse
+
+    return unquote(urlparse(uri).path)

@@ -92,15 +92,18 @@ def _replace(cmd: str, out: SudoPlan) -> str | None:
 
 
 def missing_debs(packages: list[str]) -> list[str]:
-    """The Debian packages among `packages` that dpkg does not list as installed."""
+    """The Debian packages among `packages` that dpkg does not list as installed (all of them
+    when dpkg cannot be asked)."""
     import subprocess
 
-    absent = []
-    for name in packages:
-        reply = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True)
-        if reply.returncode != 0 or "install ok installed" not in reply.stdout:
-            absent.append(name)
-    return absent
+    try:
+        reply = subprocess.run(["dpkg-query", "-W", "-f=${Package} ${Status}\n", *packages],
+                               capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return list(packages)
+    installed = {line.split()[0].split(":")[0] for line in reply.stdout.splitlines()
+                 if line.endswith("install ok installed")}
+    return [name for name in packages if name not in installed]
 
 
 def missing_pips(packages: list[str], python: str) -> list[str]:

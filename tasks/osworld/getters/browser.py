@@ -119,17 +119,27 @@ def open_tabs_info(ctx, config) -> list[dict]:
     return [{"title": t.get("title", ""), "url": t.get("url", "")} for t in chrome.tabs(ctx)]
 
 
-def active_tab_info(ctx, config) -> dict | None:
-    """{'title', 'url'} of the active tab: the one whose title the browser window shows
-    ('<title> - Chromium'), else the first DevTools lists (its most recently active)."""
-    tabs = open_tabs_info(ctx, config)
+def active_tab(ctx) -> dict | None:
+    """The active tab's DevTools target: the one whose title the browser window shows
+    ('<title> - Chromium'), else the first DevTools lists (its most recently active); None
+    when the browser does not answer or shows no tab."""
+    if not chrome.wait_ready(ctx, timeout=5):
+        return None
+    tabs = chrome.tabs(ctx)
     if not tabs:
         return None
     shown = _window_titles(ctx)
     for tab in tabs:
-        if any(t == tab["title"] or t.startswith(tab["title"] + " - ") for t in shown):
+        title = tab.get("title", "")
+        if any(t == title or t.startswith(title + " - ") for t in shown):
             return tab
     return tabs[0]
+
+
+def active_tab_info(ctx, config) -> dict | None:
+    """{'title', 'url'} of the active tab (active_tab)."""
+    tab = active_tab(ctx)
+    return {"title": tab.get("title", ""), "url": tab.get("url", "")} if tab else None
 
 
 def _window_titles(ctx) -> list[str]:

@@ -9,9 +9,8 @@ import urllib.request
 from base64 import b64encode
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlparse
 
-from ..paths import task_home
+from ..paths import file_uri_path, task_home
 from .files import dest_path
 
 if TYPE_CHECKING:
@@ -48,9 +47,8 @@ def vm_wallpaper(ctx: "TaskContext", config: dict) -> str:
     picture-uri, read in the task's environment) named config['dest']. As in OSWorld, an
     empty file when there is none, so that image metrics score it 0 rather than fail."""
     target = dest_path(ctx, config["dest"])
-    target.parent.mkdir(parents=True, exist_ok=True)
     uri = _wallpaper_uri(ctx)
-    source = Path(unquote(urlparse(uri).path)) if uri and uri.startswith("file://") else Path(uri or "")
+    source = Path(file_uri_path(uri)) if uri and uri.startswith("file://") else Path(uri or "")
     if uri and source.is_file():
         shutil.copyfile(source, target)
     else:
@@ -77,6 +75,5 @@ def vlc_playing_info(ctx: "TaskContext", config: dict) -> str | None:
     except (OSError, urllib.error.URLError):
         return None
     target = dest_path(ctx, config["dest"])
-    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(body)
     return str(target)

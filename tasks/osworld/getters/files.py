@@ -23,11 +23,14 @@ def _entries(config: dict) -> tuple[list[str], list[str], set[int]]:
 
 
 def dest_path(ctx: "TaskContext", name: str):
-    """eval_path with the getter's error: a `dest` may not leave the evaluation folder."""
+    """eval_path with the getter's error (a `dest` may not leave the evaluation folder), its
+    parent folder made."""
     try:
-        return eval_path(ctx, name)
+        path = eval_path(ctx, name)
     except OutsideTaskFolder as exc:
         raise CheckError(f"dest {exc}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _given(paths: list[Any]) -> Any:
@@ -49,7 +52,6 @@ def vm_file(ctx: "TaskContext", config: dict) -> Any:
         source = vm_path(ctx, path)
         target = dest_path(ctx, dest)
         if source.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             copied: str | None = str(target)
         else:
@@ -71,7 +73,6 @@ def cloud_file(ctx: "TaskContext", config: dict) -> Any:
         if source is None:
             raise CheckError(f"expected file not in the cache: {url}")
         target = dest_path(ctx, dest)
-        target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         if i in gives:
             out.append(str(target))

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from ...task import CheckError
 from .. import chrome
-from .browser import active_url_from_accessTree
+from .browser import active_tab, active_url_from_accessTree
 
 if TYPE_CHECKING:
     from ...task import TaskContext
@@ -64,42 +64,13 @@ _READS_JS = r"""
 """
 
 
-def _same_url(a: str, b: str) -> bool:
-    return unquote(a).rstrip("/") == unquote(b).rstrip("/")
-
-
-def evaluate(ctx: "TaskContext", tab: dict, expression: str, timeout: float = 30.0) -> Any:
-    """The value of a JavaScript expression in a tab (DevTools `Runtime.evaluate`, awaited)."""
-    import websocket  # websocket-client: the DevTools protocol is JSON over a websocket
-
-    try:
-        ws = websocket.create_connection(tab["webSocketDebuggerUrl"], timeout=timeout, suppress_origin=True)
-    except (OSError, websocket.WebSocketException, KeyError) as exc:
-        raise CheckError(f"cannot reach the tab {tab.get('url')!r} over DevTools: {exc}") from None
-    try:
-        ws.send(json.dumps({"id": 1, "method": "Runtime.evaluate",
-                            "params": {"expression": expression, "returnByValue": True, "awaitPromise": True}}))
-        while True:
-            reply = json.loads(ws.recv())
-            if reply.get("id") == 1:
-                break
-    except (OSError, websocket.WebSocketException) as exc:
-        raise CheckError(f"the tab {tab.get('url')!r} stopped answering: {exc}") from None
-    finally:
-        ws.close()
-    result = reply.get("result", {})
-    if "exceptionDetails" in result or "error" in reply:
-        raise CheckError(f"script failed in {tab.get('url')!r}: {result.get('exceptionDetails') or reply['error']}")
-    return result.get("result", {}).get("value")
-
-
 def read_page(ctx: "TaskContext", tab: dict, plan: list[tuple[str, Any]]) -> list[Any]:
     """Run the reads of `plan` ([(kind, argument)], kinds as in _READS_JS) once the page loaded."""
     try:
         _settle(ctx, tab)
     except CheckError:  # still loading: read what is there
         pass
-    return evaluate(ctx, tab, f"({_READS_JS})({json.dumps(plan)})")
+    return chrome.evaluate(tab, f"({_READS_JS})({json.dumps(plan)})")
 
 
 def _pick(texts: list[str], order: dict, out: dict) -> None:
@@ -176,14 +147,11 @@ def _planned(config: dict) -> list[tuple[str, Any]]:
 
 
 def active_tab_html_parse(ctx: "TaskContext", config: dict) -> dict | None:
-    """Texts of the active tab's page picked as config says (see module doc); {} when no tab
-    shows the active URL, None when there is no browser to ask (as OSWorld)."""
-    url = active_url_from_accessTree(ctx, config)
-    if not isinstance(url, str):
-        return None
-    tab = next((t for t in chrome.tabs(ctx) if _same_url(t.get("url", ""), url)), None)
+    """Texts of the active tab's page picked as config says (see module doc); None when there
+    is no browser to ask (as OSWorld)."""
+    tab = active_tab(ctx)
     if tab is None:
-        return {}
+        return None
     plan = _planned(config)
     values = dict(zip(map(tuple, plan), read_page(ctx, tab, plan))) if plan else {}
     return parse_page(config, lambda kind, arg: values[(kind, arg)])
@@ -242,7 +210,7 @@ def page_info(ctx: "TaskContext", config: dict) -> dict:
         return {"title": "Connection failed", "url": config["url"], "content": ""}
     tab = chrome.open_tab(ctx, config["url"])
     _settle(ctx, tab, away_from="about:blank")
-    return evaluate(ctx, tab, _CONTENT_JS)
+    return chrome.evaluate(tab, _CONTENT_JS)
 
 
 def pdf_from_url(ctx: "TaskContext", config: dict) -> str:
@@ -255,7 +223,6 @@ def pdf_from_url(ctx: "TaskContext", config: dict) -> str:
     from .files import dest_path
 
     target = dest_path(ctx, config["dest"])
-    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=ctx.workdir) as profile:
         argv = [chrome.chromium_binary(), "--headless", *chrome.QUIET_FLAGS, f"--user-data-dir={profile}",
                 "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
@@ -277,7 +244,7 @@ def _settle(ctx: "TaskContext", tab: dict, away_from: str | None = None, timeout
     moved_by = time.monotonic() + min(5.0, timeout)  # a click that opens nothing leaves the page as it was
     while time.monotonic() < deadline:
         try:
-            href, state = evaluate(ctx, tab, "[location.href, document.readyState]")
+            href, state = chrome.evaluate(tab, "[location.href, document.readyState]")
             if state == "complete" and (away_from is None or href != away_from or time.monotonic() > moved_by):
                 return
         except (CheckError, TypeError, ValueError):
@@ -293,7 +260,7 @@ def _element(ctx: "TaskContext", tab: dict, selector: str, then: str, timeout: f
     deadline = time.monotonic() + timeout
     while True:
         try:
-            found, value = evaluate(ctx, tab, script)
+            found, value = chrome.evaluate(tab, script)
             if found:
                 return value
         except CheckError:
@@ -316,9 +283,9 @@ def info_from_website(ctx: "TaskContext", config: dict) -> Any:
         _settle(ctx, tab, away_from="about:blank")
         out = []
         for info in config.get("infos", []):
-            here = evaluate(ctx, tab, "location.href")
+            here = chrome.evaluate(tab, "location.href")
             if here != url:
-                evaluate(ctx, tab, f"location.href = {json.dumps(url)}")
+                chrome.evaluate(tab, f"location.href = {json.dumps(url)}")
                 _settle(ctx, tab, away_from=here)
             action, selector = info.get("action", "inner_text"), info["selector"]
             read = "el.innerText" if action.endswith("inner_text") else \
@@ -327,7 +294,7 @@ def info_from_website(ctx: "TaskContext", config: dict) -> Any:
                 out.append(_element(ctx, tab, selector, read))
             elif action in ("click_and_inner_text", "click_and_attribute"):
                 for link in selector[:-1]:
-                    here = evaluate(ctx, tab, "location.href")
+                    here = chrome.evaluate(tab, "location.href")
                     _element(ctx, tab, link, "el.click()")
                     _settle(ctx, tab, away_from=here)
                 out.append(_element(ctx, tab, selector[-1], read))

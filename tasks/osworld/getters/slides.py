@@ -13,7 +13,7 @@ import zipfile
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from ..paths import vm_path
+from ..paths import file_uri_path, vm_path
 from .files import dest_path, vm_file
 
 if TYPE_CHECKING:
@@ -36,12 +36,11 @@ def _relations(z: zipfile.ZipFile, slide: int) -> list[dict[str, str]]:
 def _fetch(ctx: "TaskContext", z: zipfile.ZipFile, target: str, dest: str) -> str | None:
     """The media `target` names, as a file in the evaluation folder named `dest`."""
     if target.startswith("file://"):
-        return vm_file(ctx, {"path": target[len("file://"):], "dest": dest})
+        return vm_file(ctx, {"path": file_uri_path(target), "dest": dest})
     part = posixpath.normpath(posixpath.join("ppt/slides", target))
     if part not in z.namelist():
         return None
     out = dest_path(ctx, dest)
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(z.read(part))
     return str(out)
 

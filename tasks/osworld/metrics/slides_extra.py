@@ -9,8 +9,7 @@ from xml.etree import ElementTree
 
 from drivers.base import require
 
-_PICTURE = 13
-"""python-pptx's MSO_SHAPE_TYPE.PICTURE."""
+from .slides import _A, _PICTURE  # a:-namespace prefix; MSO_SHAPE_TYPE.PICTURE
 
 _SLACK_EMU = 457200
 """Half an inch in EMU: how far from filling and centring a picture may be."""
@@ -51,8 +50,6 @@ _COLOURS = {
     "blue": lambda r, g, b: b > g + 50 and b > r + 50,
     "black": lambda r, g, b: r < 50 and g < 50 and b < 50,
 }
-
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
 def check_page_number_colors(result: str | None, rules: dict, **_: Any) -> float:

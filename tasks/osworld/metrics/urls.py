@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import product
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
-_EXTRACT = None
+@functools.cache
+def _extractor():
+    from drivers.base import require
+
+    return require("tldextract", "osworld").TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def _site(netloc: str) -> str:
@@ -15,12 +20,7 @@ def _site(netloc: str) -> str:
     and the public suffix dropped ('www.airbnb.com.sg' -> 'airbnb'). tldextract's bundled
     suffix list, never fetched: scores must not depend on the network. An IP address is its
     own domain; a port is dropped."""
-    global _EXTRACT
-    if _EXTRACT is None:
-        from drivers.base import require
-
-        _EXTRACT = require("tldextract", "osworld").TLDExtract(suffix_list_urls=(), cache_dir=None)
-    parts = _EXTRACT(netloc.lower())
+    parts = _extractor()(netloc.lower())
     sub = "" if parts.subdomain == "www" else parts.subdomain
     return f"{sub}.{parts.domain}" if sub else parts.domain
 
